@@ -1,0 +1,136 @@
+//! Every file ftpconf writes or points proftpd at, in one place.
+//!
+//! All of them hang off one root (`/` on a real NAS). `--root DIR` moves the whole set
+//! together, so a sandbox never touches `/etc`. User data referenced by the settings
+//! (the anonymous path) is not moved: it is taken as the admin typed it.
+
+use std::path::{Path, PathBuf};
+
+/// The file locations derived from one root directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    root: PathBuf,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Self::new("/")
+    }
+}
+
+impl Paths {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The root everything else is under (`/` unless `--root` was given).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn under(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    /// ftpconf's own settings file (TOML).
+    pub fn settings_file(&self) -> PathBuf {
+        self.under("etc/ftpconf/ftpconf.toml")
+    }
+
+    /// The proftpd configuration that ftpconf generates.
+    pub fn proftpd_conf(&self) -> PathBuf {
+        self.under("etc/proftpd/proftpd.conf")
+    }
+
+    /// The message shown to local users after login (Display Login).
+    pub fn login_message(&self) -> PathBuf {
+        self.under("etc/proftpd/proftpd.motd")
+    }
+
+    /// Directory of `NAME.crt` + `NAME.key` pairs (TrueNAS's location).
+    pub fn certificate_dir(&self) -> PathBuf {
+        self.under("etc/certificates")
+    }
+
+    pub fn certificate_file(&self, name: &str) -> PathBuf {
+        self.certificate_dir().join(format!("{name}.crt"))
+    }
+
+    pub fn certificate_key(&self, name: &str) -> PathBuf {
+        self.certificate_dir().join(format!("{name}.key"))
+    }
+
+    /// proftpd's runtime directory (PidFile, scoreboard, delay table).
+    pub fn run_dir(&self) -> PathBuf {
+        self.under("run/proftpd")
+    }
+
+    pub fn pid_file(&self) -> PathBuf {
+        self.run_dir().join("proftpd.pid")
+    }
+
+    pub fn scoreboard_file(&self) -> PathBuf {
+        self.run_dir().join("proftpd.scoreboard")
+    }
+
+    pub fn delay_table(&self) -> PathBuf {
+        self.run_dir().join("proftpd.delay")
+    }
+
+    /// proftpd's log directory (system log, transfer log, TLS log).
+    pub fn log_dir(&self) -> PathBuf {
+        self.under("var/log/proftpd")
+    }
+
+    pub fn system_log(&self) -> PathBuf {
+        self.log_dir().join("proftpd.log")
+    }
+
+    pub fn transfer_log(&self) -> PathBuf {
+        self.log_dir().join("xferlog")
+    }
+
+    pub fn tls_log(&self) -> PathBuf {
+        self.log_dir().join("tls.log")
+    }
+
+    /// ftpconf's state: the apply lock and backups of earlier configurations.
+    pub fn state_dir(&self) -> PathBuf {
+        self.under("var/lib/ftpconf")
+    }
+
+    pub fn backup_dir(&self) -> PathBuf {
+        self.state_dir().join("backups")
+    }
+
+    pub fn lock_file(&self) -> PathBuf {
+        self.state_dir().join("apply.lock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_moves_with_the_root() {
+        let p = Paths::new("/tmp/sandbox");
+        for path in [
+            p.settings_file(),
+            p.proftpd_conf(),
+            p.login_message(),
+            p.certificate_dir(),
+            p.pid_file(),
+            p.scoreboard_file(),
+            p.delay_table(),
+            p.system_log(),
+            p.transfer_log(),
+            p.tls_log(),
+            p.backup_dir(),
+            p.lock_file(),
+        ] {
+            assert!(path.starts_with("/tmp/sandbox"), "{path:?}");
+        }
+        assert_eq!(Paths::default().proftpd_conf(), Path::new("/etc/proftpd/proftpd.conf"));
+    }
+}

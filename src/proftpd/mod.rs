@@ -1,0 +1,22 @@
+//! The proftpd side: configuration syntax, rendering, certificates.
+
+pub mod certs;
+pub mod directives;
+pub mod render;
+pub mod status;
+
+pub use render::{Facts, Origin, Rendered, render};
+
+use std::os::unix::fs::DirBuilderExt;
+
+use crate::paths::Paths;
+
+/// Creates the directories proftpd needs before it can start with a generated
+/// configuration (run and log directories: mode 0755, never world-writable, which
+/// proftpd refuses).
+pub fn ensure_runtime_dirs(paths: &Paths) -> std::io::Result<()> {
+    for dir in [paths.run_dir(), paths.log_dir(), paths.certificate_dir()] {
+        std::fs::DirBuilder::new().recursive(true).mode(0o755).create(dir)?;
+    }
+    Ok(())
+}

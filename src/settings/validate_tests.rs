@@ -1,0 +1,261 @@
+use super::*;
+use crate::paths::Paths;
+
+fn system() -> System {
+    System::new(Paths::new("/nonexistent-ftpconf-root")).offline()
+}
+
+/// Problems on `field` for settings changed by `change`.
+fn problems(change: impl FnOnce(&mut Settings), field: Field) -> Vec<Problem> {
+    let mut s = Settings::default();
+    change(&mut s);
+    validate(&s, &system()).problems.into_iter().filter(|p| p.field == field).collect()
+}
+
+fn error(change: impl FnOnce(&mut Settings), field: Field) -> String {
+    let found = problems(change, field);
+    let e = found.iter().find(|p| p.severity == Severity::Error);
+    e.unwrap_or_else(|| panic!("no error on {field:?}: {found:?}")).message.clone()
+}
+
+fn no_error(change: impl FnOnce(&mut Settings), field: Field) {
+    let found = problems(change, field);
+    assert!(found.iter().all(|p| p.severity != Severity::Error), "{field:?}: {found:?}");
+}
+
+fn warning(change: impl FnOnce(&mut Settings), field: Field) -> String {
+    let found = problems(change, field);
+    let w = found.iter().find(|p| p.severity == Severity::Warning);
+    w.unwrap_or_else(|| panic!("no warning on {field:?}: {found:?}")).message.clone()
+}
+
+#[test]
+fn defaults_have_no_errors() {
+    let report = validate(&Settings::default(), &system());
+    assert!(!report.has_errors(), "{report:?}");
+}
+
+#[test]
+fn numeric_ranges() {
+    let cases: [(Field, u32, u32); 6] = [
+        (Field::Port, 1, 65535),
+        (Field::Clients, 1, 10000),
+        (Field::Connections, 0, 1000),
+        (Field::LoginAttempts, 0, 1000),
+        (Field::NotransferTimeout, 0, 10000),
+        (Field::Timeout, 0, 10000),
+    ];
+    for (field, min, max) in cases {
+        for ok in [min, max] {
+            no_error(|s| field.set(s, Value::Number(ok)).unwrap(), field);
+        }
+        if min > 0 {
+            let e = error(|s| field.set(s, Value::Number(min - 1)).unwrap(), field);
+            assert!(e.contains(&format!("from {min} to {max}")), "{e}");
+        }
+        let e = error(|s| field.set(s, Value::Number(max + 1)).unwrap(), field);
+        assert!(e.contains("out of range"), "{e}");
+    }
+}
+
+#[test]
+fn passive_ports_each_zero_or_unprivileged() {
+    let e = error(|s| (s.passive_port_min, s.passive_port_max) = (80, 2000), Field::PassivePortMin);
+    assert!(e.contains("1024 to 65535"), "{e}");
+    let e =
+        error(|s| (s.passive_port_min, s.passive_port_max) = (2000, 70000), Field::PassivePortMax);
+    assert!(e.contains("1024 to 65535"), "{e}");
+    no_error(|s| (s.passive_port_min, s.passive_port_max) = (1024, 65535), Field::PassivePortMax);
+}
+
+#[test]
+fn passive_ports_both_or_neither_and_ordered() {
+    let e = error(|s| s.passive_port_min = 3000, Field::PassivePortMax);
+    assert!(e.contains("both"), "{e}");
+    let e = error(|s| s.passive_port_max = 3000, Field::PassivePortMin);
+    assert!(e.contains("both"), "{e}");
+    let e =
+        error(|s| (s.passive_port_min, s.passive_port_max) = (2000, 2000), Field::PassivePortMax);
+    assert!(e.contains("greater than"), "{e}");
+    let e =
+        error(|s| (s.passive_port_min, s.passive_port_max) = (3000, 2000), Field::PassivePortMax);
+    assert!(e.contains("greater than"), "{e}");
+    no_error(|s| (s.passive_port_min, s.passive_port_max) = (2000, 2001), Field::PassivePortMax);
+}
+
+#[test]
+fn anonymous_path_rules() {
+    let e = error(|s| s.anonymous_login = true, Field::AnonymousPath);
+    assert!(e.contains("required"), "{e}");
+    let e = error(
+        |s| {
+            s.anonymous_login = true;
+            s.anonymous_path = "srv/ftp".into();
+        },
+        Field::AnonymousPath,
+    );
+    assert!(e.contains("absolute"), "{e}");
+    let e = error(
+        |s| {
+            s.anonymous_login = true;
+            s.anonymous_path = "/nonexistent/ftpconf".into();
+        },
+        Field::AnonymousPath,
+    );
+    assert!(e.contains("not an existing directory"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let e = error(
+        |s| {
+            s.anonymous_login = true;
+            s.anonymous_path = file.to_string_lossy().into();
+        },
+        Field::AnonymousPath,
+    );
+    assert!(e.contains("not an existing directory"), "{e}");
+    no_error(
+        |s| {
+            s.anonymous_login = true;
+            s.anonymous_path = dir.path().to_string_lossy().into();
+        },
+        Field::AnonymousPath,
+    );
+    // A hidden path is kept as it is and not checked for existence.
+    no_error(|s| s.anonymous_path = "/nonexistent".into(), Field::AnonymousPath);
+}
+
+#[test]
+fn certificate_required_with_tls() {
+    let e = error(|s| s.tls_enable = true, Field::Certificate);
+    assert!(e.contains("required"), "{e}");
+    let e = error(
+        |s| {
+            s.tls_enable = true;
+            s.certificate = "missing".into();
+        },
+        Field::Certificate,
+    );
+    assert!(e.contains("cannot read"), "{e}");
+    let e = error(|s| s.certificate = "../etc/passwd".into(), Field::Certificate);
+    assert!(e.contains("not a certificate name"), "{e}");
+}
+
+#[test]
+fn masquerade_address_literal_or_resolvable_name() {
+    for ok in ["", "192.0.2.7", "2001:db8::1", "localhost"] {
+        no_error(|s| s.masquerade_address = ok.into(), Field::MasqueradeAddress);
+    }
+    for bad in ["not a host", "-bad.example", "a..b", "1.2.3.400", "host_name"] {
+        let e = error(|s| s.masquerade_address = bad.into(), Field::MasqueradeAddress);
+        assert!(e.contains("neither an IP address nor a valid host name"), "{bad}: {e}");
+    }
+    // With resolution on, a name that does not resolve is refused.
+    let mut s = Settings::default();
+    s.masquerade_address = "no-such-host.invalid".into();
+    let online = System::new(Paths::new("/nonexistent"));
+    let report = validate(&s, &online);
+    let e = report.for_field(Field::MasqueradeAddress).next().expect("an error");
+    assert!(e.message.contains("resolve"), "{e:?}");
+    s.masquerade_address = "localhost".into();
+    assert!(validate(&s, &online).for_field(Field::MasqueradeAddress).next().is_none());
+}
+
+#[test]
+fn single_line_fields_refuse_control_characters_and_variables() {
+    for bad in ["a\nb", "a\rb", "a\0b", "a\tb", "a\u{1b}[31mb", "a\u{2028}b"] {
+        let e = error(|s| s.masquerade_address = bad.into(), Field::MasqueradeAddress);
+        assert!(e.contains("control character"), "{bad:?}: {e}");
+        let e = error(|s| s.anonymous_path = format!("/srv/{bad}"), Field::AnonymousPath);
+        assert!(e.contains("control character"), "{bad:?}: {e}");
+    }
+    let e = error(|s| s.anonymous_path = "/srv/%{env:HOME}".into(), Field::AnonymousPath);
+    assert!(e.contains("%{"), "{e}");
+}
+
+#[test]
+fn length_caps() {
+    let e = error(|s| s.masquerade_address = "a".repeat(MAX_LINE + 1), Field::MasqueradeAddress);
+    assert!(e.contains("longer than 1024"), "{e}");
+    let e = error(|s| s.display_login = "x".repeat(MAX_TEXT + 1), Field::DisplayLogin);
+    assert!(e.contains("at most 65536"), "{e}");
+    no_error(|s| s.display_login = "line\n".repeat(1000), Field::DisplayLogin);
+}
+
+#[test]
+fn multi_line_fields_allow_line_breaks_but_no_other_controls() {
+    no_error(|s| s.display_login = "Welcome\n\tto the NAS\n".into(), Field::DisplayLogin);
+    let e = error(|s| s.display_login = "bell\u{7}".into(), Field::DisplayLogin);
+    assert!(e.contains("control character"), "{e}");
+    let e = error(|s| s.auxiliary_parameters = "A\r\nB".into(), Field::AuxiliaryParameters);
+    assert!(e.contains("control character"), "{e}");
+}
+
+#[test]
+fn auxiliary_parameters_are_linted() {
+    let e = error(|s| s.auxiliary_parameters = "MaxClients 9".into(), Field::AuxiliaryParameters);
+    assert!(e.contains("line 1") && e.contains("Clients"), "{e}");
+    no_error(|s| s.auxiliary_parameters = "TimesGMT on".into(), Field::AuxiliaryParameters);
+}
+
+#[test]
+fn bandwidth_upper_bound() {
+    let e = error(|s| s.local_upload = Rate(u64::MAX), Field::LocalUpload);
+    assert!(e.contains("too large"), "{e}");
+}
+
+#[test]
+fn warnings_for_risky_choices() {
+    assert!(warning(|s| s.fxp = true, Field::Fxp).contains("bounce"));
+    assert!(warning(|s| s.require_ident = true, Field::RequireIdent).contains("identd"));
+    assert!(warning(|s| s.reverse_dns = true, Field::ReverseDns).contains("DNS"));
+    let w = warning(
+        |s| {
+            s.tls_enable = true;
+            s.tls_policy = TlsPolicy::Off;
+        },
+        Field::TlsPolicy,
+    );
+    assert!(w.contains("never required"), "{w}");
+    let w = warning(
+        |s| {
+            s.tls_enable = true;
+            s.tls_common_name_required = true;
+        },
+        Field::TlsCommonNameRequired,
+    );
+    assert!(w.contains("no effect"), "{w}");
+}
+
+#[test]
+fn warns_when_nobody_can_log_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let groups = dir.path().join("group");
+    std::fs::write(&groups, "root:x:0:\nusers:x:100:\n").unwrap();
+    let mut sys = system();
+    sys.group_file = groups.clone();
+    let report = validate(&Settings::default(), &sys);
+    let w = report.for_field(Field::LocalUserLogin).next().expect("a warning");
+    assert_eq!(w.severity, Severity::Warning);
+    assert!(w.message.contains("nobody can log in"), "{w:?}");
+    std::fs::write(&groups, "root:x:0:\nftp:x:14:alice\n").unwrap();
+    assert!(validate(&Settings::default(), &sys).for_field(Field::LocalUserLogin).next().is_none());
+    let mut s = Settings::default();
+    s.local_user_login = true;
+    std::fs::write(&groups, "root:x:0:\n").unwrap();
+    assert!(validate(&s, &sys).for_field(Field::LocalUserLogin).next().is_none());
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let mut s = Settings::default();
+    s.port = 0;
+    s.clients = 0;
+    s.passive_port_min = 5;
+    s.tls_enable = true;
+    let report = validate(&s, &system());
+    let fields: Vec<Field> = report.errors().map(|p| p.field).collect();
+    for f in [Field::Port, Field::Clients, Field::PassivePortMin, Field::Certificate] {
+        assert!(fields.contains(&f), "{f:?} missing from {fields:?}");
+    }
+}
