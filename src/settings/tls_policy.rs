@@ -63,6 +63,20 @@ impl TlsPolicy {
         }
     }
 
+    /// Whether the control channel (login, commands) must be encrypted.
+    pub fn requires_control(self) -> bool {
+        matches!(
+            self,
+            TlsPolicy::On
+                | TlsPolicy::Auth
+                | TlsPolicy::Ctrl
+                | TlsPolicy::CtrlData
+                | TlsPolicy::CtrlNotData
+                | TlsPolicy::AuthData
+                | TlsPolicy::AuthNotData
+        )
+    }
+
     /// One line on what the policy demands of clients.
     pub fn meaning(self) -> &'static str {
         match self {

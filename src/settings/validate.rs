@@ -202,10 +202,14 @@ fn check_tls(report: &mut Report, s: &Settings, system: &System) {
     if s.tls_policy == TlsPolicy::Off {
         report.warn(Field::TlsPolicy, "TLS is offered but never required, so passwords may still cross the network unencrypted");
     }
-    if s.tls_allow_per_user && s.tls_policy != TlsPolicy::Off {
+    // `proftpd -t` accepts this pair, but the daemon refuses to start with it.
+    if s.tls_allow_per_user && s.tls_policy.requires_control() {
         report.error(
             Field::TlsAllowPerUser,
-            format!("proftpd refuses TLS Allow Per User with TLS Policy {}; turn the option off or set the policy to Off", s.tls_policy.label()),
+            format!(
+                "proftpd will not start with TLS Allow Per User and TLS Policy {}; turn the option off or pick Off, Data or !Data",
+                s.tls_policy.label()
+            ),
         );
     }
     for field in [

@@ -259,3 +259,22 @@ fn every_error_is_reported_at_once() {
         assert!(fields.contains(&f), "{f:?} missing from {fields:?}");
     }
 }
+
+#[test]
+fn allow_per_user_needs_a_policy_without_control_channel_encryption() {
+    let with = |policy: TlsPolicy| {
+        move |s: &mut Settings| {
+            s.tls_enable = true;
+            s.tls_allow_per_user = true;
+            s.tls_policy = policy;
+        }
+    };
+    for policy in TlsPolicy::ALL {
+        if policy.requires_control() {
+            let e = error(with(policy), Field::TlsAllowPerUser);
+            assert!(e.contains("will not start"), "{e}");
+        } else {
+            no_error(with(policy), Field::TlsAllowPerUser);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! Test harness: a private, real proftpd started from a configuration ftpconf rendered.
+//!
+//! Everything lives in a temporary directory (the sandbox `--root`); the daemon runs in
+//! the foreground as a child (`proftpd -n`), on a port nobody else uses, and is killed
+//! when the `Server` is dropped. Tests that need proftpd call [`proftpd_binary`], which
+//! panics with an explanation when it is missing: such a test never passes by skipping.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+pub mod raw;
+pub mod users;
+
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+use ftpconf::paths::Paths;
+use ftpconf::proftpd::{self, Facts, Rendered, certs};
+use ftpconf::settings::{Settings, System, validate};
+
+/// The proftpd binary; panics loudly when it is not installed.
+pub fn proftpd_binary() -> PathBuf {
+    for candidate in ["/usr/sbin/proftpd", "/usr/local/sbin/proftpd"] {
+        if Path::new(candidate).is_file() {
+            return candidate.into();
+        }
+    }
+    panic!(
+        "proftpd is not installed: this test needs the real proftpd. Install it with \
+         `apt-get install proftpd-core proftpd-mod-crypto` (the README's test command does)"
+    );
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+/// A TCP port free on 127.0.0.1 right now. Ports come from a per-process window so
+/// parallel test binaries (nextest runs one process per test) rarely collide, and each
+/// candidate is checked by binding it.
+pub fn free_port() -> u16 {
+    let base = 20000 + (std::process::id() % 1500) as u16 * 20;
+    loop {
+        let offset = NEXT_PORT.fetch_add(1, Ordering::Relaxed) % 20;
+        let port = base + offset;
+        let free_v4 = TcpListener::bind(("127.0.0.1", port)).is_ok();
+        let free_any = TcpListener::bind(("0.0.0.0", port)).is_ok();
+        if free_v4 && free_any {
+            return port;
+        }
+        if offset == 19 {
+            // The window is busy: fall back to whatever the kernel hands out.
+            let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+            return listener.local_addr().expect("local address").port();
+        }
+    }
+}
+
+/// A private root directory with ftpconf's layout.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub paths: Paths,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        let dir = tempfile::Builder::new().prefix("ftpconf-test.").tempdir().expect("temp dir");
+        // proftpd refuses world-writable log/run directories and the ftp user must be
+        // able to traverse to the anonymous directory: 0755 all the way down.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let paths = Paths::new(dir.path());
+        proftpd::ensure_runtime_dirs(&paths).expect("runtime dirs");
+        Sandbox { dir, paths }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// Creates a directory (mode 0755) inside the sandbox and returns its path.
+    pub fn mkdir(&self, relative: &str) -> PathBuf {
+        let path = self.path(relative);
+        std::fs::create_dir_all(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    pub fn system(&self) -> System {
+        System::new(self.paths.clone())
+    }
+
+    /// Default settings on a free port.
+    pub fn settings(&self) -> Settings {
+        Settings { port: u32::from(free_port()), ..Settings::default() }
+    }
+
+    /// Validates (panicking on errors), renders and writes proftpd.conf and the login
+    /// message as `ftpconf` would.
+    pub fn write_config(&self, settings: &Settings) -> Rendered {
+        let system = self.system();
+        let report = validate(settings, &system);
+        assert!(!report.has_errors(), "test settings are invalid: {:#?}", report.problems);
+        let rendered = proftpd::render(settings, &Facts::gather(settings, &system));
+        std::fs::create_dir_all(self.paths.proftpd_conf().parent().unwrap()).unwrap();
+        std::fs::write(self.paths.proftpd_conf(), &rendered.config).unwrap();
+        std::fs::write(self.paths.login_message(), &rendered.login_message).unwrap();
+        rendered
+    }
+
+    /// `proftpd -t` on the written configuration: Ok, or proftpd's complaint.
+    pub fn config_test(&self) -> Result<(), String> {
+        let out = Command::new(proftpd_binary())
+            .arg("-t")
+            .arg("-c")
+            .arg(self.paths.proftpd_conf())
+            .output()
+            .expect("run proftpd -t");
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    /// Writes `settings` and starts proftpd on them.
+    pub fn serve(&self, settings: &Settings) -> Server {
+        self.write_config(settings);
+        if let Err(e) = self.config_test() {
+            panic!("proftpd -t refused the rendered configuration:\n{e}");
+        }
+        Server::start(&self.paths, u16::try_from(settings.port).unwrap())
+    }
+
+    /// A self-signed leaf certificate `name` (CN localhost, SANs localhost and
+    /// 127.0.0.1) in the certificate directory, made by the openssl command.
+    pub fn make_certificate(&self, name: &str, ec: bool) {
+        let key = self.paths.certificate_key(name);
+        let crt = self.paths.certificate_file(name);
+        let algorithm: &[&str] = if ec {
+            &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
+        } else {
+            &["-newkey", "rsa:2048"]
+        };
+        let out = Command::new("openssl")
+            .args(["req", "-x509", "-nodes", "-days", "30", "-subj", "/CN=localhost"])
+            .args(algorithm)
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&crt)
+            .args(["-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+            .args(["-addext", "basicConstraints=critical,CA:FALSE"])
+            .args(["-addext", "extendedKeyUsage=serverAuth"])
+            .output()
+            .expect("the openssl command is needed to make test certificates");
+        assert!(out.status.success(), "openssl: {}", String::from_utf8_lossy(&out.stderr));
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        certs::load(&self.paths, name).expect("the new certificate loads");
+    }
+}
+
+/// A proftpd running in the foreground as our child.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    log: PathBuf,
+}
+
+impl Server {
+    /// Starts proftpd on `paths`' configuration and waits until it greets on `port`.
+    pub fn start(paths: &Paths, port: u16) -> Server {
+        let log = paths.log_dir().join("stderr.log");
+        let stderr = std::fs::File::create(&log).expect("log file");
+        let child = Command::new(proftpd_binary())
+            .arg("-n")
+            .arg("-c")
+            .arg(paths.proftpd_conf())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("start proftpd");
+        let mut server = Server { child, port, log };
+        server.wait_until_serving();
+        server
+    }
+
+    fn wait_until_serving(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("proftpd exited ({status}) before serving:\n{}", self.log());
+            }
+            if let Ok(mut conn) = raw::Raw::connect(self.port) {
+                let greeting = conn.reply();
+                if greeting.starts_with("220") {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("proftpd did not greet on port {} within 5 s:\n{}", self.port, self.log());
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the daemon is still alive.
+    pub fn is_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// proftpd's own log (stderr under -n).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = rustix::process::kill_process(
+            rustix::process::Pid::from_raw(self.child.id() as i32).expect("pid"),
+            rustix::process::Signal::TERM,
+        );
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether a TCP connection to `port` on 127.0.0.1 is accepted.
+pub fn port_answers(port: u16) -> bool {
+    TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).is_ok()
+}
