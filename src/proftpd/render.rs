@@ -21,6 +21,9 @@ pub struct Facts {
     pub ftp_group_exists: bool,
     /// The chosen certificate, when TLS is on and it could be read.
     pub certificate: Option<CertFiles>,
+    /// Listen on 127.0.0.1 only. True for a sandbox (`--root` other than `/`), so a
+    /// demo or test server is never reachable from the network.
+    pub loopback_only: bool,
 }
 
 impl Facts {
@@ -34,6 +37,7 @@ impl Facts {
             hostname: hostname(),
             ftp_group_exists: system.group_exists("ftp"),
             certificate,
+            loopback_only: system.paths.root() != std::path::Path::new("/"),
         }
     }
 }
@@ -110,9 +114,15 @@ pub fn render(settings: &Settings, facts: &Facts) -> Rendered {
     w.fixed(format_args!("# Edit the settings with ftpconf; changes made here are overwritten."));
     w.fixed(format_args!("ServerName {}", quote(&format!("{} FTP Server", facts.hostname))));
     w.fixed(format_args!("ServerType standalone"));
-    w.fixed(format_args!("DefaultServer on"));
-    w.fixed(format_args!("DefaultAddress localhost"));
-    w.fixed(format_args!("UseIPv6 on"));
+    if facts.loopback_only {
+        w.fixed(format_args!("DefaultAddress 127.0.0.1"));
+        w.fixed(format_args!("SocketBindTight on"));
+        w.fixed(format_args!("UseIPv6 off"));
+    } else {
+        w.fixed(format_args!("DefaultServer on"));
+        w.fixed(format_args!("DefaultAddress localhost"));
+        w.fixed(format_args!("UseIPv6 on"));
+    }
     w.field(Field::Port, format_args!("Port {}", s.port));
     w.fixed(format_args!("User nobody"));
     w.fixed(format_args!("Group nogroup"));

@@ -7,6 +7,7 @@ fn facts() -> Facts {
         hostname: "nas".into(),
         ftp_group_exists: true,
         certificate: None,
+        loopback_only: false,
     }
 }
 
@@ -176,4 +177,18 @@ fn login_message_file() {
     assert_eq!(render(&s, &facts()).login_message, "");
     s.display_login = "Welcome\nto the NAS\n\n".into();
     assert_eq!(render(&s, &facts()).login_message, "Welcome\nto the NAS\n");
+}
+
+#[test]
+fn a_sandbox_listens_on_loopback_only() {
+    let mut f = facts();
+    assert!(lines(&render(&Settings::default(), &f)).contains(&"UseIPv6 on"));
+    f.loopback_only = true;
+    let rendered = render(&Settings::default(), &f);
+    let l = lines(&rendered);
+    assert!(l.contains(&"DefaultAddress 127.0.0.1") && l.contains(&"SocketBindTight on"));
+    assert!(
+        !rendered.config.contains("DefaultServer"),
+        "DefaultServer conflicts with SocketBindTight"
+    );
 }
