@@ -39,6 +39,20 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
             );
             None
         }
+        Content::Missing => {
+            let name = &info.name;
+            let dir = info.cert_file.parent().unwrap_or(std::path::Path::new("")).display();
+            error(
+                "not found",
+                format!(
+                    "there is no certificate {name:?} ({file} does not exist); `ftpconf cert list` shows the certificates in {dir}, `ftpconf cert create {name}` makes one"
+                ),
+            );
+            if info.key == KeyStatus::Missing {
+                return found;
+            }
+            None
+        }
         Content::Unusable(why) => {
             error("no certificate", format!("{file} {why}"));
             None

@@ -91,6 +91,8 @@ pub enum Content {
     Certificate(Box<Details>),
     /// A certificate signing request: not signed yet, cannot be served.
     Request,
+    /// There is no certificate file.
+    Missing,
     /// The file could not be read, or holds no (valid) certificate; the text says why.
     Unusable(String),
 }
@@ -126,18 +128,19 @@ impl CertInfo {
     }
 }
 
-/// Inspects certificate text and key text (`None`: the key file does not exist;
+/// Inspects certificate text and key text (`None`: the file does not exist;
 /// `Some(Err)`: it could not be read).
 pub fn inspect_bytes(
     name: &str,
     cert_file: PathBuf,
     key_file: PathBuf,
-    cert: Result<Vec<u8>, String>,
+    cert: Option<Result<Vec<u8>, String>>,
     key_text: Option<Result<Vec<u8>, String>>,
 ) -> CertInfo {
     let content = match cert {
-        Ok(bytes) => parse_certificates(&bytes),
-        Err(why) => Content::Unusable(why),
+        None => Content::Missing,
+        Some(Ok(bytes)) => parse_certificates(&bytes),
+        Some(Err(why)) => Content::Unusable(why),
     };
     let key = match key_text {
         None => KeyStatus::Missing,

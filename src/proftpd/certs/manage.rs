@@ -71,19 +71,15 @@ pub fn import(
     if !is_valid_name(name) {
         return Err(vec![name_rule(name)]);
     }
-    let read = |path: &Path| {
-        std::fs::read(path).map_err(|e| match e.kind() {
-            ErrorKind::NotFound => "does not exist".to_owned(),
-            _ => format!("cannot be read ({e})"),
-        })
-    };
+    let read =
+        |path: &Path| super::read_file(path).unwrap_or_else(|| Err("does not exist".to_owned()));
     let cert_bytes = read(cert_path);
     let key_bytes = read(key_path);
     let info = inspect_bytes(
         name,
         cert_path.to_path_buf(),
         key_path.to_path_buf(),
-        cert_bytes.clone(),
+        Some(cert_bytes.clone()),
         Some(key_bytes.clone()),
     );
     let errors: Vec<String> = check_info(&info)

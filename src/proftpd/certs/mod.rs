@@ -54,13 +54,17 @@ pub fn name_rule(name: &str) -> String {
 pub fn inspect(paths: &Paths, name: &str) -> CertInfo {
     let cert_file = paths.certificate_file(name);
     let key_file = paths.certificate_key(name);
-    let cert = std::fs::read(&cert_file).map_err(|e| format!("cannot be read ({e})"));
-    let key = match std::fs::read(&key_file) {
+    let (cert, key) = (read_file(&cert_file), read_file(&key_file));
+    inspect::inspect_bytes(name, cert_file, key_file, cert, key)
+}
+
+/// `None` when the file does not exist.
+pub(crate) fn read_file(path: &std::path::Path) -> Option<Result<Vec<u8>, String>> {
+    match std::fs::read(path) {
         Ok(bytes) => Some(Ok(bytes)),
         Err(e) if e.kind() == ErrorKind::NotFound => None,
         Err(e) => Some(Err(format!("cannot be read ({e})"))),
-    };
-    inspect::inspect_bytes(name, cert_file, key_file, cert, key)
+    }
 }
 
 /// Reads the certificate `name` enough to render it.
