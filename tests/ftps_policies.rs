@@ -4,24 +4,9 @@
 
 mod common;
 
-use common::users::User;
-use common::{Sandbox, Server, ftps};
-use ftpconf::proftpd::certs::{self, KeyChoice, NewCert};
+use common::ftps::{self, tls_sandbox};
+use common::{Sandbox, Server};
 use ftpconf::settings::{Settings, TlsPolicy};
-
-/// A sandbox with an EC certificate "ftps" for localhost / 127.0.0.1 and a user in group ftp.
-pub fn tls_sandbox() -> (Sandbox, User) {
-    let sandbox = Sandbox::new();
-    let new = NewCert {
-        key: KeyChoice::Ec,
-        days: 30,
-        common_name: "localhost".into(),
-        alt_names: vec!["localhost".into(), "127.0.0.1".into()],
-    };
-    certs::create(&sandbox.paths, "ftps", &new, false).expect("create the certificate");
-    let user = User::create(&sandbox.mkdir("home"), true);
-    (sandbox, user)
-}
 
 fn tls_settings(sandbox: &Sandbox, policy: TlsPolicy) -> Settings {
     let mut s = sandbox.settings();

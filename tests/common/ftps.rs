@@ -12,6 +12,29 @@ use suppaftp::rustls::pki_types::CertificateDer;
 use suppaftp::rustls::{ClientConfig, RootCertStore};
 use suppaftp::{FtpError, RustlsConnector, RustlsFtpStream};
 
+use super::Sandbox;
+use super::users::User;
+use ftpconf::proftpd::certs::{self, KeyChoice, NewCert};
+
+/// A certificate for "localhost" and 127.0.0.1, valid 30 days.
+pub fn localhost_cert(key: KeyChoice) -> NewCert {
+    NewCert {
+        key,
+        days: 30,
+        common_name: "localhost".into(),
+        alt_names: vec!["localhost".into(), "127.0.0.1".into()],
+    }
+}
+
+/// A sandbox with an EC certificate "ftps" (see [`localhost_cert`]) and a user in group ftp.
+pub fn tls_sandbox() -> (Sandbox, User) {
+    let sandbox = Sandbox::new();
+    certs::create(&sandbox.paths, "ftps", &localhost_cert(KeyChoice::Ec), false)
+        .expect("create the certificate");
+    let user = User::create(&sandbox.mkdir("home"), true);
+    (sandbox, user)
+}
+
 /// The certificates in `pem_file` as rustls roots.
 pub fn roots(pem_file: &Path) -> RootCertStore {
     let text = std::fs::read(pem_file).expect("read the CA file");
