@@ -60,6 +60,17 @@ pub enum CertCommand {
 
 pub fn run(cli: &Cli, command: &CertCommand) -> Status {
     let paths = cli.paths();
+    if let CertCommand::Create { name, replace: false, .. }
+    | CertCommand::Import { name, replace: false, .. } = command
+    {
+        let taken = [paths.certificate_file(name), paths.certificate_key(name)];
+        if certs::is_valid_name(name) && taken.iter().any(|f| f.exists()) {
+            eprintln!(
+                "ftpconf: certificate {name:?} already exists; choose another name, or add --replace"
+            );
+            return Status::Refused;
+        }
+    }
     match command {
         CertCommand::List => list(cli),
         CertCommand::Show { name } => {
