@@ -144,10 +144,7 @@ fn set_and_validate_refuse_every_unusable_certificate() {
     ] {
         let out = ftpconf(&sandbox, &["set", "tls=true", &format!("ssltls_certificate={name}")]);
         let all = expect(&out, 1);
-        assert!(
-            all.contains(&format!("ssltls_certificate: ")) && all.contains(why),
-            "{name}: {all}"
-        );
+        assert!(all.contains("ssltls_certificate: ") && all.contains(why), "{name}: {all}");
         assert!(all.contains("nothing was changed"), "{all}");
         assert!(!sandbox.paths.settings_file().exists(), "{name}: settings were written");
     }

@@ -116,3 +116,21 @@ fn the_chain_in_the_crt_file_is_served() {
     let error = upload_and_download(&server, &user, &src.join("root.pem")).unwrap_err();
     assert!(error.contains("UnknownIssuer"), "{error}");
 }
+
+/// TLSProtocol TLSv1.2 TLSv1.3: a client limited to either version is served.
+#[test]
+fn tls_1_2_and_tls_1_3_are_both_served() {
+    let sandbox = Sandbox::new();
+    certs::create(&sandbox.paths, "ec", &localhost_cert(KeyChoice::Ec), false).unwrap();
+    let user = User::create(&sandbox.mkdir("home"), true);
+    let (server, config) = serve(&sandbox, "ec");
+    assert!(config.contains("TLSProtocol TLSv1.2 TLSv1.3"), "{config}");
+    let ca = sandbox.paths.certificate_file("ec");
+    for version in [&suppaftp::rustls::version::TLS12, &suppaftp::rustls::version::TLS13] {
+        let mut ftp = ftps::connect_tls_with(server.port, ftps::roots(&ca), &[version])
+            .unwrap_or_else(|e| panic!("{version:?}: {e}"));
+        ftp.login(&user.name, &user.password).unwrap();
+        ftp.nlst(None).unwrap_or_else(|e| panic!("{version:?}: {e}"));
+        ftp.quit().unwrap();
+    }
+}

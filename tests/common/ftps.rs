@@ -50,12 +50,21 @@ pub fn roots(pem_file: &Path) -> RootCertStore {
 /// Connects to 127.0.0.1:`port`, upgrades with AUTH TLS (then PBSZ 0 + PROT P) trusting
 /// `roots`, checking the name "localhost".
 pub fn connect_tls(port: u16, roots: RootCertStore) -> Result<RustlsFtpStream, FtpError> {
+    connect_tls_with(port, roots, suppaftp::rustls::DEFAULT_VERSIONS)
+}
+
+/// [`connect_tls`] offering only the TLS `versions` given.
+pub fn connect_tls_with(
+    port: u16,
+    roots: RootCertStore,
+    versions: &[&'static suppaftp::rustls::SupportedProtocolVersion],
+) -> Result<RustlsFtpStream, FtpError> {
     let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let config = ClientConfig::builder_with_provider(Arc::new(
         suppaftp::rustls::crypto::ring::default_provider(),
     ))
-    .with_safe_default_protocol_versions()
+    .with_protocol_versions(versions)
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
