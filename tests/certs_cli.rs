@@ -137,7 +137,7 @@ fn set_and_validate_refuse_every_unusable_certificate() {
         ("expired", "has expired"),
         ("mismatched", "does not belong to this certificate"),
         ("ca", "is a CA certificate"),
-        ("weak", "RSA key has 1024 bits"),
+        ("weak", "has a 1024-bit RSA key"),
         ("keyless", "is missing"),
         ("csr", "certificate signing request"),
         ("absent", "there is no certificate \"absent\""),

@@ -100,10 +100,10 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
             match certs::create(&paths, name, &new, *replace) {
                 Ok(info) => {
                     eprintln!(
-                        "created {} and {} in {:.1} s",
+                        "created {} and {} in {} ms",
                         info.cert_file.display(),
                         info.key_file.display(),
-                        started.elapsed().as_secs_f64()
+                        started.elapsed().as_millis()
                     );
                     show(&info)
                 }

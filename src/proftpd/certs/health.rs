@@ -86,16 +86,17 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
         ),
     }
     let Some(d) = details else { return found };
+    let it = format!("certificate {:?}", info.name);
     match &d.key {
         KeyAlgorithm::Rsa { bits } if *bits < MIN_RSA_BITS => error(
             &format!("RSA {bits} too small"),
             format!(
-                "its RSA key has {bits} bits; at least {MIN_RSA_BITS} are needed (or use an EC key)"
+                "{it} has a {bits}-bit RSA key; at least {MIN_RSA_BITS} bits are needed (or use an EC key)"
             ),
         ),
         KeyAlgorithm::Other(name) => error(
             &format!("{name} key unsupported"),
-            format!("its key type is {name}; proftpd serves RSA and EC keys only"),
+            format!("{it} has a {name} key; proftpd serves RSA and EC keys only"),
         ),
         _ => {}
     }
@@ -103,7 +104,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
         error(
             "expired",
             format!(
-                "it has expired (it was valid until {}, {} days ago)",
+                "{it} has expired (it was valid until {}, {} days ago)",
                 date(d.not_after),
                 (now - d.not_after).whole_days()
             ),
@@ -113,7 +114,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
         error(
             "not yet valid",
             format!(
-                "it is not valid yet (valid from {}); check the clock or the certificate",
+                "{it} is not valid yet (valid from {}); check the clock or the certificate",
                 date(d.not_before)
             ),
         );
@@ -122,23 +123,33 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
         error(
             &format!("weak digest {}", d.digest.name),
             format!(
-                "it is signed with {}, which clients refuse; use a certificate whose digest has at least 112 security bits (SHA-256 or better)",
+                "{it} is signed with {}, which clients refuse; use a certificate whose digest has at least 112 security bits (SHA-256 or better)",
                 d.digest.name
             ),
         );
     }
     if d.is_ca {
-        error("CA certificate", "it is a CA certificate (basicConstraints CA:TRUE); proftpd would serve it, but clients such as those built on rustls refuse a CA certificate as a server certificate; use a leaf certificate (`ftpconf cert create` makes one)".into());
+        error(
+            "CA certificate",
+            format!(
+                "{it} is a CA certificate (basicConstraints CA:TRUE); proftpd would serve it, but clients such as those built on rustls refuse a CA certificate as a server certificate; use a leaf certificate (`ftpconf cert create` makes one)"
+            ),
+        );
     }
     if d.server_auth == Some(false) {
-        error("not for TLS servers", "its extended key usage does not include TLS server authentication (serverAuth), so clients refuse it".into());
+        error(
+            "not for TLS servers",
+            format!(
+                "the extended key usage of {it} does not include TLS server authentication (serverAuth), so clients refuse it"
+            ),
+        );
     }
     if !d.digest.known {
         found.push(CertProblem {
             severity: Severity::Warning,
             summary: "unknown digest".into(),
             message: format!(
-                "its signature algorithm is {}; check that clients accept it",
+                "the signature algorithm of {it} is {}; check that clients accept it",
                 d.digest.name
             ),
         });
@@ -149,7 +160,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
             severity: Severity::Warning,
             summary: format!("expires in {} days", left.whole_days()),
             message: format!(
-                "it expires on {} (in {} days); renew it soon",
+                "{it} expires on {} (in {} days); renew it soon",
                 date(d.not_after),
                 left.whole_days()
             ),
