@@ -134,3 +134,36 @@ fn tls_1_2_and_tls_1_3_are_both_served() {
         ftp.quit().unwrap();
     }
 }
+
+/// curl (OpenSSL) accepts the certificates ftpconf creates: AUTH TLS, PROT P, the
+/// certificate verified against itself, an upload and a listing.
+#[test]
+fn curl_accepts_created_ec_and_rsa_certificates() {
+    let sandbox = Sandbox::new();
+    certs::create(&sandbox.paths, "ec", &localhost_cert(KeyChoice::Ec), false).unwrap();
+    let rsa = localhost_cert(KeyChoice::Rsa { bits: 2048 });
+    certs::create(&sandbox.paths, "rsa", &rsa, false).unwrap();
+    let user = User::create(&sandbox.mkdir("home"), true);
+    let upload = sandbox.path("upload.txt");
+    std::fs::write(&upload, "sent by curl\n").unwrap();
+    for name in ["ec", "rsa"] {
+        let (server, _) = serve(&sandbox, name);
+        let url = format!("ftp://localhost:{}/", server.port);
+        let curl = |extra: &[&str]| {
+            std::process::Command::new("curl")
+                .args(["--silent", "--show-error", "--max-time", "10", "--ssl-reqd"])
+                .arg("--cacert")
+                .arg(sandbox.paths.certificate_file(name))
+                .args(["--resolve", &format!("localhost:{}:127.0.0.1", server.port)])
+                .args(["--user", &format!("{}:{}", user.name, user.password)])
+                .args(extra)
+                .output()
+                .expect("curl is needed (apt-get install curl)")
+        };
+        let up = curl(&["-T", upload.to_str().unwrap(), &format!("{url}{name}.txt")]);
+        assert!(up.status.success(), "{name}: {}", String::from_utf8_lossy(&up.stderr));
+        let listing = curl(&["--list-only", &url]);
+        assert!(listing.status.success(), "{name}: {}", String::from_utf8_lossy(&listing.stderr));
+        assert!(String::from_utf8_lossy(&listing.stdout).contains(&format!("{name}.txt")));
+    }
+}

@@ -24,14 +24,12 @@ pub const WARN_DAYS: i64 = 30;
 /// Every problem of `info` at the moment `now`.
 pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     let mut found = Vec::new();
-    let mut error = |summary: &str, message: String| {
-        found.push(CertProblem { severity: Severity::Error, summary: summary.into(), message })
-    };
     let file = info.cert_file.display();
     let details = match &info.content {
         Content::Certificate(d) => Some(d),
         Content::Request => {
             error(
+                &mut found,
                 "CSR, not a certificate",
                 format!(
                     "{file} holds a certificate signing request (CSR), not a certificate; have it signed and import the signed certificate"
@@ -43,6 +41,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
             let name = &info.name;
             let dir = info.cert_file.parent().unwrap_or(std::path::Path::new("")).display();
             error(
+                &mut found,
                 "not found",
                 format!(
                     "there is no certificate {name:?} ({file} does not exist); `ftpconf cert list` shows the certificates in {dir}, `ftpconf cert create {name}` makes one"
@@ -54,7 +53,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
             None
         }
         Content::Unusable(why) => {
-            error("no certificate", format!("{file} {why}"));
+            error(&mut found, "no certificate", format!("{file} {why}"));
             None
         }
     };
@@ -62,18 +61,20 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     match &info.key {
         KeyStatus::Matches => {}
         KeyStatus::Missing => {
-            error("key missing", format!("the private key {key_file} is missing"))
+            error(&mut found, "key missing", format!("the private key {key_file} is missing"))
         }
         KeyStatus::Unreadable(why) => {
-            error("key unreadable", format!("the private key {key_file} {why}"))
+            error(&mut found, "key unreadable", format!("the private key {key_file} {why}"))
         }
         KeyStatus::Encrypted => error(
+            &mut found,
             "key encrypted",
             format!(
                 "the private key {key_file} is protected by a passphrase, which proftpd would ask for at every start; store it unencrypted (openssl pkey -in KEY -out PLAIN) and import that"
             ),
         ),
         KeyStatus::Mismatch => error(
+            &mut found,
             "key mismatch",
             format!(
                 "the private key {key_file} does not belong to this certificate (their public keys differ); proftpd would start, but every FTPS session would fail"
@@ -81,20 +82,32 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
         ),
         KeyStatus::Unverifiable(_) if details.is_none() => {}
         KeyStatus::Unverifiable(why) => error(
+            &mut found,
             "key unverifiable",
             format!("cannot check that {key_file} belongs to the certificate: {why}"),
         ),
+    }
+    if let Some(mode) = info.key_mode.filter(|m| m & 0o077 != 0) {
+        found.push(CertProblem {
+            severity: Severity::Warning,
+            summary: "key readable by others".into(),
+            message: format!(
+                "the private key {key_file} has mode {mode:04o}, so other users can read it; run chmod 600 on it"
+            ),
+        });
     }
     let Some(d) = details else { return found };
     let it = format!("certificate {:?}", info.name);
     match &d.key {
         KeyAlgorithm::Rsa { bits } if *bits < MIN_RSA_BITS => error(
+            &mut found,
             &format!("RSA {bits} too small"),
             format!(
                 "{it} has a {bits}-bit RSA key; at least {MIN_RSA_BITS} bits are needed (or use an EC key)"
             ),
         ),
         KeyAlgorithm::Other(name) => error(
+            &mut found,
             &format!("{name} key unsupported"),
             format!("{it} has a {name} key; proftpd serves RSA and EC keys only"),
         ),
@@ -102,6 +115,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     }
     if d.not_after < now {
         error(
+            &mut found,
             "expired",
             format!(
                 "{it} has expired (it was valid until {}, {} days ago)",
@@ -112,6 +126,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     }
     if d.not_before > now {
         error(
+            &mut found,
             "not yet valid",
             format!(
                 "{it} is not valid yet (valid from {}); check the clock or the certificate",
@@ -121,6 +136,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     }
     if d.digest.weak {
         error(
+            &mut found,
             &format!("weak digest {}", d.digest.name),
             format!(
                 "{it} is signed with {}, which clients refuse; use a certificate whose digest has at least 112 security bits (SHA-256 or better)",
@@ -130,6 +146,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     }
     if d.is_ca {
         error(
+            &mut found,
             "CA certificate",
             format!(
                 "{it} is a CA certificate (basicConstraints CA:TRUE); proftpd would serve it, but clients such as those built on rustls refuse a CA certificate as a server certificate; use a leaf certificate (`ftpconf cert create` makes one)"
@@ -138,6 +155,7 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
     }
     if d.server_auth == Some(false) {
         error(
+            &mut found,
             "not for TLS servers",
             format!(
                 "the extended key usage of {it} does not include TLS server authentication (serverAuth), so clients refuse it"
@@ -167,6 +185,10 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
         });
     }
     found
+}
+
+fn error(found: &mut Vec<CertProblem>, summary: &str, message: String) {
+    found.push(CertProblem { severity: Severity::Error, summary: summary.into(), message });
 }
 
 /// A date as YYYY-MM-DD (UTC).

@@ -117,6 +117,8 @@ pub struct CertInfo {
     pub key_file: PathBuf,
     pub content: Content,
     pub key: KeyStatus,
+    /// Permission bits of the key file in the store (`None` before it is stored).
+    pub key_mode: Option<u32>,
 }
 
 impl CertInfo {
@@ -147,7 +149,7 @@ pub fn inspect_bytes(
         Some(Err(why)) => KeyStatus::Unreadable(why),
         Some(Ok(bytes)) => key_status(&bytes, &content),
     };
-    CertInfo { name: name.to_owned(), cert_file, key_file, content, key }
+    CertInfo { name: name.to_owned(), cert_file, key_file, content, key, key_mode: None }
 }
 
 fn key_status(bytes: &[u8], content: &Content) -> KeyStatus {
@@ -261,7 +263,7 @@ fn public_key(spki: &SubjectPublicKeyInfo<'_>) -> (KeyAlgorithm, PublicPart) {
                 PublicPart::Ec { curve: curve_oid, point: Some(point.data().to_vec()) },
             )
         }
-        Ok(PublicKey::DSA(_)) => (KeyAlgorithm::Other("DSA".into()), other_part()),
+        Ok(PublicKey::DSA(_)) => (KeyAlgorithm::Other("DSA".into()), PublicPart::Unsupported),
         Ok(_) => {
             let oid = spki.algorithm.algorithm.to_id_string();
             let name = match oid.as_str() {
@@ -269,15 +271,12 @@ fn public_key(spki: &SubjectPublicKeyInfo<'_>) -> (KeyAlgorithm, PublicPart) {
                 "1.3.101.113" => "Ed448".to_owned(),
                 _ => format!("key algorithm {oid}"),
             };
-            (KeyAlgorithm::Other(name), other_part())
+            (KeyAlgorithm::Other(name), PublicPart::Unsupported)
         }
-        Err(e) => (KeyAlgorithm::Other(format!("unreadable public key ({e})")), other_part()),
+        Err(e) => {
+            (KeyAlgorithm::Other(format!("unreadable public key ({e})")), PublicPart::Unsupported)
+        }
     }
-}
-
-/// A public part no private key will match: mod_tls cannot serve these keys anyway.
-fn other_part() -> PublicPart {
-    PublicPart::Ec { curve: Some("unsupported".into()), point: Some(Vec::new()) }
 }
 
 fn digest(algorithm: &AlgorithmIdentifier<'_>) -> Digest {

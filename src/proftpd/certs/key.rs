@@ -22,6 +22,8 @@ pub enum PublicPart {
     /// Curve OID (dotted) when the key names it, and the encoded public point when the
     /// key carries it.
     Ec { curve: Option<String>, point: Option<Vec<u8>> },
+    /// A certificate key mod_tls cannot serve (DSA, Ed25519…); no key matches it.
+    Unsupported,
 }
 
 /// What the key file holds.

@@ -13,6 +13,7 @@ pub mod key;
 mod manage;
 
 use std::io::ErrorKind;
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use time::OffsetDateTime;
@@ -55,7 +56,8 @@ pub fn inspect(paths: &Paths, name: &str) -> CertInfo {
     let cert_file = paths.certificate_file(name);
     let key_file = paths.certificate_key(name);
     let (cert, key) = (read_file(&cert_file), read_file(&key_file));
-    inspect::inspect_bytes(name, cert_file, key_file, cert, key)
+    let key_mode = std::fs::metadata(&key_file).ok().map(|m| m.permissions().mode() & 0o7777);
+    CertInfo { key_mode, ..inspect::inspect_bytes(name, cert_file, key_file, cert, key) }
 }
 
 /// `None` when the file does not exist.

@@ -341,6 +341,13 @@ fn list_summarises_each_certificate_and_orphan_key() {
     assert!(!by_name("old").usable());
     assert_eq!(by_name("old").health(), "error: expired");
     assert_eq!(by_name("lonely").health(), "error: not found");
+    // A private key others can read is worth a warning.
+    let key = paths.certificate_key("good");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let good = list(&paths).unwrap().into_iter().find(|s| s.name == "good").unwrap();
+    assert!(good.usable());
+    assert_eq!(good.health(), "warning: key readable by others");
+    assert!(good.problems[0].message.contains("mode 0644"), "{:?}", good.problems);
 }
 
 #[test]
