@@ -10,6 +10,8 @@ use rcgen::{
 };
 use time::{Duration, OffsetDateTime};
 
+use crate::settings::is_host_name;
+
 /// The key to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyChoice {
@@ -103,9 +105,7 @@ fn san(name: &str) -> Result<SanType, String> {
     if let Ok(ip) = name.parse::<IpAddr>() {
         return Ok(SanType::IpAddress(ip));
     }
-    let ok = name
-        .strip_prefix("*.")
-        .map_or_else(|| crate::settings::is_host_name(name), crate::settings::is_host_name);
+    let ok = name.strip_prefix("*.").map_or_else(|| is_host_name(name), is_host_name);
     if !ok {
         return Err(format!("{name:?} is neither a host name nor an IP address"));
     }
@@ -119,13 +119,10 @@ fn san(name: &str) -> Result<SanType, String> {
 /// IPv6 addresses, read from /proc).
 pub fn default_identity() -> (String, Vec<String>) {
     let host = crate::proftpd::render::hostname();
-    let host = if crate::settings::is_host_name(&host) { host } else { "localhost".into() };
+    let host = if is_host_name(&host) { host } else { "localhost".into() };
     let mut names = vec![host.clone()];
-    if let Some(fqdn) =
-        fqdn_from_hosts(&host, &std::fs::read_to_string("/etc/hosts").unwrap_or_default())
-    {
-        names.push(fqdn);
-    }
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    names.extend(fqdn_from_hosts(&host, &hosts).filter(|n| is_host_name(n)));
     names.push("localhost".into());
     let mut addresses: BTreeSet<IpAddr> =
         ["127.0.0.1", "::1"].iter().filter_map(|a| a.parse().ok()).collect();
