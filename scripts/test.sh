@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every ftpconf test. Installs what the tests need when it is missing (Debian 12, as root):
-# the real proftpd (proftpd-core, proftpd-mod-crypto), FTP clients (lftp, curl), openssl
+# the real proftpd (proftpd-core, proftpd-mod-crypto), FTP clients (lftp, curl, python3 ftplib), openssl
 # (test certificates) and tmux (end-to-end screen tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux; do
+for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

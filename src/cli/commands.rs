@@ -23,6 +23,7 @@ pub fn run(cli: &Cli) -> Status {
         Command::Render => render_command(cli),
         Command::Import { truenas } => import(cli, truenas),
         Command::Export { .. } => export(cli),
+        Command::Cert { action } => Ok(super::cert::run(cli, action)),
     };
     outcome.unwrap_or_else(|status| status)
 }
@@ -76,7 +77,7 @@ fn show(cli: &Cli, json: bool) -> Outcome {
 }
 
 /// Writes command output; a closed pipe (`| head`) is not an error worth a panic.
-fn emit(text: &str) -> Status {
+pub(super) fn emit(text: &str) -> Status {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

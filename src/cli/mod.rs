@@ -1,5 +1,6 @@
 //! Command-line interface: the same settings as the screen, for scripts.
 
+mod cert;
 mod commands;
 
 use std::path::PathBuf;
@@ -105,6 +106,11 @@ pub enum Command {
         /// TrueNAS's ftp.config shape (the only format so far)
         #[arg(long, required = true)]
         truenas: bool,
+    },
+    /// Manage TLS certificates (list, show, create, import, delete)
+    Cert {
+        #[command(subcommand)]
+        action: cert::CertCommand,
     },
 }
 

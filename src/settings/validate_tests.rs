@@ -136,7 +136,7 @@ fn certificate_required_with_tls() {
         },
         Field::Certificate,
     );
-    assert!(e.contains("cannot read"), "{e}");
+    assert!(e.contains("there is no certificate \"missing\""), "{e}");
     let e = error(|s| s.certificate = "../etc/passwd".into(), Field::Certificate);
     assert!(e.contains("not a certificate name"), "{e}");
 }
