@@ -6,10 +6,12 @@
 //! panics with an explanation when it is missing: such a test never passes by skipping.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod ftp;
+pub mod net;
 pub mod raw;
 pub mod users;
 
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -82,6 +84,14 @@ impl Sandbox {
         let path = self.path(relative);
         std::fs::create_dir_all(&path).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    /// Writes a file (mode 0644) inside the sandbox and returns its path.
+    pub fn write_file(&self, relative: &str, content: &[u8]) -> PathBuf {
+        let path = self.path(relative);
+        std::fs::write(&path, content).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         path
     }
 
@@ -185,21 +195,26 @@ impl Server {
         server
     }
 
+    /// Waits until our child listens on the port. A probe connection would do too, but
+    /// proftpd stalls ~0.4 s after every session ends, which the first real client would
+    /// then pay; the kernel's socket table answers without opening a session.
     fn wait_until_serving(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("proftpd exited ({status}) before serving:\n{}", self.log());
             }
-            if let Ok(mut conn) = raw::Raw::connect(self.port) {
-                let greeting = conn.reply();
-                if greeting.starts_with("220") {
-                    return;
-                }
+            if self.listening_sockets().iter().any(|a| a.port() == self.port) {
+                return;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(10));
         }
-        panic!("proftpd did not greet on port {} within 5 s:\n{}", self.port, self.log());
+        panic!("proftpd did not listen on port {} within 5 s:\n{}", self.port, self.log());
+    }
+
+    /// The TCP addresses the daemon listens on.
+    pub fn listening_sockets(&self) -> Vec<SocketAddr> {
+        net::listening_sockets(self.child.id())
     }
 
     pub fn pid(&self) -> u32 {
@@ -228,6 +243,18 @@ impl Drop for Server {
             rustix::process::Signal::TERM,
         );
         let _ = self.child.wait();
+    }
+}
+
+/// Opens a directory tree to everyone for reading (directories 0755, files 0644), as
+/// anonymous sessions need.
+pub fn chmod_tree(path: &Path) {
+    let mode = if path.is_dir() { 0o755 } else { 0o644 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chmod_tree(&entry.unwrap().path());
+        }
     }
 }
 
