@@ -111,10 +111,15 @@ impl Sandbox {
         let report = validate(settings, &system);
         assert!(!report.has_errors(), "test settings are invalid: {:#?}", report.problems);
         let rendered = proftpd::render(settings, &Facts::gather(settings, &system));
+        self.write_rendered(&rendered);
+        rendered
+    }
+
+    /// Writes proftpd.conf and the login message as rendered, unchecked.
+    pub fn write_rendered(&self, rendered: &Rendered) {
         std::fs::create_dir_all(self.paths.proftpd_conf().parent().unwrap()).unwrap();
         std::fs::write(self.paths.proftpd_conf(), &rendered.config).unwrap();
         std::fs::write(self.paths.login_message(), &rendered.login_message).unwrap();
-        rendered
     }
 
     /// `proftpd -t` on the written configuration: Ok, or proftpd's complaint.
