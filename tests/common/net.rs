@@ -21,10 +21,12 @@ pub fn listening_sockets(pid: u32) -> Vec<SocketAddr> {
         for line in text.lines().skip(1) {
             let cols: Vec<&str> = line.split_whitespace().collect();
             // cols: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-            if cols.len() > 9 && cols[3] == "0A" && inodes.contains(cols[9]) {
-                if let Some(addr) = parse_address(cols[1]) {
-                    found.push(addr);
-                }
+            if cols.len() > 9
+                && cols[3] == "0A"
+                && inodes.contains(cols[9])
+                && let Some(addr) = parse_address(cols[1])
+            {
+                found.push(addr);
             }
         }
     }
