@@ -139,6 +139,14 @@ impl Transfers {
         let ((), took) = timed(|| ftp::put(&mut ftp, name, &content).unwrap());
         took
     }
+
+    /// How long appending `SIZE` bytes to `name` (APPE) takes.
+    fn append(mut ftp: suppaftp::FtpStream, name: &str) -> Duration {
+        let content = vec![b'z'; SIZE];
+        let (sent, took) = timed(|| ftp.append_file(name, &mut &content[..]).unwrap());
+        assert_eq!(sent, SIZE as u64);
+        took
+    }
 }
 
 fn assert_throttled(what: &str, took: Duration) {
@@ -160,6 +168,8 @@ fn local_download_limit_throttles_local_users_only() {
 fn local_upload_limit_throttles_local_users_only() {
     let t = Transfers::start(|s| s.local_upload = LIMIT);
     assert_throttled("a local upload", Transfers::upload(t.local(), "up.bin"));
+    // TrueNAS limited STOR only, so appending was a way around the limit.
+    assert_throttled("a local append (APPE)", Transfers::append(t.local(), "appended.bin"));
     assert_unthrottled("an anonymous upload", Transfers::upload(t.anonymous(), "incoming/up.bin"));
 }
 
