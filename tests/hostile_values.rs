@@ -6,8 +6,8 @@
 //! validation refuses the value on that field, or the rendered configuration has
 //! exactly the directives and sections the same settings have with a harmless value,
 //! and the value comes back whole as one argument. The real `proftpd -t` checks a
-//! sample of the accepted cases, and real anonymous sessions are served from
-//! directories with hostile names.
+//! sample of the accepted cases; tests/hostile_paths.rs serves real anonymous
+//! sessions from directories with hostile names.
 
 mod common;
 
@@ -15,6 +15,7 @@ use std::cell::Cell;
 use std::net::IpAddr;
 
 use common::Sandbox;
+use common::conf::{arguments_of, line_number, structure, words};
 use ftpconf::proftpd::{self, Facts, Origin, Rendered, certs};
 use ftpconf::settings::{Field, Settings, validate};
 use proptest::prelude::*;
@@ -154,96 +155,6 @@ impl<'a> Case<'a> {
             self.field
         );
     }
-}
-
-/// "… on line 42 of '…'" → 42.
-fn line_number(complaint: &str) -> Option<usize> {
-    let rest = complaint.split(" on line ").nth(1)?;
-    rest.split_whitespace().next()?.parse().ok()
-}
-
-/// What proftpd's parser sees: one entry per directive, section opening or closing.
-/// Like proftpd (fsio.c, parser.c): a line ending with a backslash continues on the
-/// next one, except a comment line, which is dropped; then blank lines and comments
-/// are skipped.
-fn structure(config: &str) -> Vec<String> {
-    let mut logical = Vec::new();
-    let mut pending = String::new();
-    for line in config.split('\n') {
-        if let Some(continued) = line.strip_suffix('\\') {
-            if !line.trim_start().starts_with('#') {
-                pending.push_str(continued);
-            }
-            continue;
-        }
-        pending.push_str(line);
-        logical.push(std::mem::take(&mut pending));
-    }
-    logical.push(pending);
-    logical
-        .iter()
-        .map(|line| line.trim())
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let (kind, rest) = if let Some(rest) = line.strip_prefix("</") {
-                ("close", rest)
-            } else if let Some(rest) = line.strip_prefix('<') {
-                ("open", rest)
-            } else {
-                ("directive", line)
-            };
-            let name = rest.split(|c: char| c.is_whitespace() || c == '>').next().unwrap_or("");
-            format!("{kind} {}", name.to_ascii_lowercase())
-        })
-        .collect()
-}
-
-/// The words of a directive line as proftpd splits them: whitespace separates words;
-/// a word opening with a double quote runs to the next unescaped double quote, and
-/// inside it a backslash takes the next character literally.
-fn words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut chars = line.trim().chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-            continue;
-        }
-        let mut word = String::new();
-        if c == '"' {
-            chars.next();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => word.extend(chars.next()),
-                    '"' => break,
-                    c => word.push(c),
-                }
-            }
-        } else {
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() {
-                    break;
-                }
-                word.push(c);
-                chars.next();
-            }
-        }
-        words.push(word);
-    }
-    words
-}
-
-/// The arguments of the one line starting with `start` (e.g. "<Anonymous ").
-fn arguments_of(config: &str, start: &str) -> Vec<String> {
-    let lines: Vec<&str> = config.lines().filter(|l| l.trim_start().starts_with(start)).collect();
-    assert_eq!(lines.len(), 1, "{start:?} lines: {lines:?}");
-    let line = lines[0].trim();
-    let line = if start.starts_with('<') {
-        line.strip_prefix('<').and_then(|l| l.strip_suffix('>')).expect("a section line")
-    } else {
-        line
-    };
-    words(line).into_iter().skip(1).collect()
 }
 
 /// The hostile rendering has the benign one's structure and the same text apart from
@@ -467,71 +378,6 @@ fn hostile_auxiliary_parameters_stay_within_their_own_lines() {
         case.proftpd_accepts(&hostile)
     });
     case.assert_proftpd_checked_some();
-}
-
-/// Names that need quoting, escaping or care, each served to a real anonymous client.
-const HOSTILE_DIRECTORY_NAMES: &[&str] = &[
-    "with space",
-    "quote\"inside",
-    "back\\slash",
-    "trailing backslash\\",
-    "\\\"escaped quote",
-    "hash#mark",
-    "#leading hash",
-    "angle<brackets>",
-    "closing>",
-    "percent %u %U",
-    "dollar $HOME",
-    "single'quote",
-    "question?mark",
-    "[brackets]",
-    " leading and trailing ",
-    "日本語 é",
-];
-
-#[test]
-fn anonymous_sessions_are_served_from_directories_with_hostile_names() {
-    std::thread::scope(|scope| {
-        for (index, name) in HOSTILE_DIRECTORY_NAMES.iter().enumerate() {
-            scope.spawn(move || {
-                let sandbox = Sandbox::new();
-                let dir = sandbox.mkdir(&format!("anon/{name}"));
-                let content = format!("file {index} in {name:?}\n");
-                std::fs::write(dir.join("file.txt"), &content).unwrap();
-                common::chmod_tree(&dir);
-                let mut settings = sandbox.settings();
-                settings.anonymous_login = true;
-                settings.anonymous_path = dir.to_string_lossy().into();
-                let server = sandbox.serve(&settings);
-                let mut anon = common::ftp::login(server.port, "anonymous", "guest@");
-                let got = common::ftp::get(&mut anon, "file.txt")
-                    .unwrap_or_else(|e| panic!("{name:?}: {e}\n{}", server.log()));
-                assert_eq!(String::from_utf8_lossy(&got), content, "{name:?}");
-            });
-        }
-    });
-}
-
-/// proftpd refuses `*` in an <Anonymous> path ("wildcards not allowed in pathname"), so
-/// validation must refuse it first, naming the field.
-#[test]
-fn a_wildcard_in_the_anonymous_path_is_refused_by_validation_as_by_proftpd() {
-    let sandbox = Sandbox::new();
-    let dir = sandbox.mkdir("anon/star*dir");
-    let mut settings = sandbox.settings();
-    settings.anonymous_login = true;
-    settings.anonymous_path = dir.to_string_lossy().into();
-    let report = validate(&settings, &sandbox.system().offline());
-    let errors: Vec<_> = report.errors().collect();
-    assert!(
-        errors.len() == 1 && errors[0].field == Field::AnonymousPath,
-        "expected one error on the anonymous path: {errors:?}"
-    );
-    // What proftpd would say without that check.
-    let rendered = proftpd::render(&settings, &Facts::gather(&settings, &sandbox.system()));
-    sandbox.write_rendered(&rendered);
-    let complaint = sandbox.config_test().expect_err("proftpd refuses '*' in the path");
-    assert!(complaint.contains("wildcards not allowed"), "{complaint}");
 }
 
 #[test]
