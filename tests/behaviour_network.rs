@@ -3,6 +3,10 @@
 
 mod common;
 
+use std::io::Read;
+use std::net::TcpListener;
+use std::time::Duration;
+
 use common::raw::Raw;
 use common::users::User;
 use common::{Sandbox, free_port, port_answers};
@@ -100,10 +104,14 @@ fn masquerade_address_is_announced_in_pasv_replies() {
     assert!(reply.starts_with("229 "), "{reply:?}");
 }
 
-/// PORT and EPRT pointing at 127.0.0.2 from a client on 127.0.0.1: a third host.
-fn foreign_data_address_replies(fxp: bool) -> (String, String, String) {
+/// A logged-in session on a server with FXP on or off; PORT and EPRT to 127.0.0.2
+/// from a client on 127.0.0.1 name a third host. Returns the replies to PORT at the
+/// client's own address, PORT at the third host and EPRT at the third host, and what
+/// the third host received when the last of them was followed by NLST.
+fn foreign_data_address(fxp: bool) -> (String, String, String, Option<Vec<u8>>) {
     let sandbox = Sandbox::new();
     let user = User::create(&sandbox.mkdir("home"), true);
+    std::fs::write(user.home.join("listed.txt"), b"x").unwrap();
     let mut settings = sandbox.settings();
     settings.fxp = fxp;
     let server = sandbox.serve(&settings);
@@ -111,14 +119,31 @@ fn foreign_data_address_replies(fxp: bool) -> (String, String, String) {
     let (mut conn, _) = Raw::open(server.port);
     assert!(conn.login(&user.name, &user.password).starts_with("230"));
     let own = conn.cmd("PORT 127,0,0,1,200,10");
-    let port = conn.cmd("PORT 127,0,0,2,200,11");
-    let eprt = conn.cmd("EPRT |1|127.0.0.2|51212|");
-    (own, port, eprt)
+    let third_host = TcpListener::bind("127.0.0.2:0").expect("listen on 127.0.0.2");
+    let [h1, h2] = third_host.local_addr().unwrap().port().to_be_bytes();
+    let port = conn.cmd(&format!("PORT 127,0,0,2,{h1},{h2}"));
+    let eprt = conn.cmd(&format!("EPRT |1|127.0.0.2|{}|", third_host.local_addr().unwrap().port()));
+    if !eprt.starts_with("200") {
+        return (own, port, eprt, None);
+    }
+    // The server really opens the data connection to the third host.
+    let opening = conn.cmd("NLST");
+    assert!(opening.starts_with("150"), "{opening:?}");
+    let (mut data, peer) = third_host.accept().expect("the server connects to 127.0.0.2");
+    assert_eq!(peer.ip(), std::net::IpAddr::from([127, 0, 0, 1]));
+    data.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut received = Vec::new();
+    data.read_to_end(&mut received).unwrap();
+    // proftpd lingers until the receiver closes its end too.
+    drop(data);
+    let done = conn.reply();
+    assert!(done.starts_with("226"), "{done:?}");
+    (own, port, eprt, Some(received))
 }
 
 #[test]
 fn without_fxp_data_connections_to_other_hosts_are_refused() {
-    let (own, port, eprt) = foreign_data_address_replies(false);
+    let (own, port, eprt, _) = foreign_data_address(false);
     assert!(own.starts_with("200 "), "PORT to the client's own address: {own:?}");
     assert!(port.starts_with("500 Illegal PORT"), "{port:?}");
     assert!(eprt.starts_with("500 Illegal EPRT"), "{eprt:?}");
@@ -126,8 +151,10 @@ fn without_fxp_data_connections_to_other_hosts_are_refused() {
 
 #[test]
 fn with_fxp_data_connections_to_other_hosts_are_allowed() {
-    let (own, port, eprt) = foreign_data_address_replies(true);
+    let (own, port, eprt, received) = foreign_data_address(true);
     assert!(own.starts_with("200 "), "{own:?}");
     assert!(port.starts_with("200 "), "{port:?}");
     assert!(eprt.starts_with("200 "), "{eprt:?}");
+    let listing = String::from_utf8(received.expect("a listing at the third host")).unwrap();
+    assert!(listing.contains("listed.txt"), "{listing:?}");
 }
