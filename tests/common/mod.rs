@@ -197,20 +197,23 @@ impl Server {
             .spawn()
             .expect("start proftpd");
         let mut server = Server { child, port, log };
-        server.wait_until_serving();
+        server.wait_until_serving(&paths.pid_file());
         server
     }
 
-    /// Waits until our child listens on the port. A probe connection would do too, but
-    /// proftpd stalls ~0.4 s after every session ends, which the first real client would
-    /// then pay; the kernel's socket table answers without opening a session.
-    fn wait_until_serving(&mut self) {
+    /// Waits until our child listens on the port and has written its PidFile. A probe
+    /// connection would do too, but proftpd stalls ~0.4 s after every session ends,
+    /// which the first real client would then pay; the kernel's socket table answers
+    /// without opening a session.
+    fn wait_until_serving(&mut self, pid_file: &Path) {
+        let pid = self.child.id().to_string();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("proftpd exited ({status}) before serving:\n{}", self.log());
             }
-            if self.listening_sockets().iter().any(|a| a.port() == self.port) {
+            let pid_written = std::fs::read_to_string(pid_file).is_ok_and(|p| p.trim() == pid);
+            if pid_written && self.listening_sockets().iter().any(|a| a.port() == self.port) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(10));
