@@ -162,6 +162,14 @@ fn check_access(report: &mut Report, s: &Settings, system: &System) {
                 Field::AnonymousPath,
                 format!("{path:?} is not an absolute path (it must start with /)"),
             );
+        } else if path.contains('*') {
+            // proftpd refuses the whole configuration: "wildcards not allowed in pathname".
+            report.error(
+                Field::AnonymousPath,
+                format!(
+                    "{path:?} contains '*', which proftpd does not allow in the anonymous path"
+                ),
+            );
         } else if !system.is_directory(path) {
             report.error(Field::AnonymousPath, format!("{path:?} is not an existing directory"));
         }

@@ -6,11 +6,14 @@
 //! panics with an explanation when it is missing: such a test never passes by skipping.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod conf;
+pub mod ftp;
 pub mod ftps;
+pub mod net;
 pub mod raw;
 pub mod users;
 
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -86,6 +89,14 @@ impl Sandbox {
         path
     }
 
+    /// Writes a file (mode 0644) inside the sandbox and returns its path.
+    pub fn write_file(&self, relative: &str, content: &[u8]) -> PathBuf {
+        let path = self.path(relative);
+        std::fs::write(&path, content).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        path
+    }
+
     pub fn system(&self) -> System {
         System::new(self.paths.clone())
     }
@@ -102,10 +113,15 @@ impl Sandbox {
         let report = validate(settings, &system);
         assert!(!report.has_errors(), "test settings are invalid: {:#?}", report.problems);
         let rendered = proftpd::render(settings, &Facts::gather(settings, &system));
+        self.write_rendered(&rendered);
+        rendered
+    }
+
+    /// Writes proftpd.conf and the login message as rendered, unchecked.
+    pub fn write_rendered(&self, rendered: &Rendered) {
         std::fs::create_dir_all(self.paths.proftpd_conf().parent().unwrap()).unwrap();
         std::fs::write(self.paths.proftpd_conf(), &rendered.config).unwrap();
         std::fs::write(self.paths.login_message(), &rendered.login_message).unwrap();
-        rendered
     }
 
     /// `proftpd -t` on the written configuration: Ok, or proftpd's complaint.
@@ -182,25 +198,33 @@ impl Server {
             .spawn()
             .expect("start proftpd");
         let mut server = Server { child, port, log };
-        server.wait_until_serving();
+        server.wait_until_serving(&paths.pid_file());
         server
     }
 
-    fn wait_until_serving(&mut self) {
+    /// Waits until our child listens on the port and has written its PidFile. A probe
+    /// connection would do too, but proftpd stalls ~0.4 s after every session ends,
+    /// which the first real client would then pay; the kernel's socket table answers
+    /// without opening a session.
+    fn wait_until_serving(&mut self, pid_file: &Path) {
+        let pid = self.child.id().to_string();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("proftpd exited ({status}) before serving:\n{}", self.log());
             }
-            if let Ok(mut conn) = raw::Raw::connect(self.port) {
-                let greeting = conn.reply();
-                if greeting.starts_with("220") {
-                    return;
-                }
+            let pid_written = std::fs::read_to_string(pid_file).is_ok_and(|p| p.trim() == pid);
+            if pid_written && self.listening_sockets().iter().any(|a| a.port() == self.port) {
+                return;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(10));
         }
-        panic!("proftpd did not greet on port {} within 5 s:\n{}", self.port, self.log());
+        panic!("proftpd did not listen on port {} within 5 s:\n{}", self.port, self.log());
+    }
+
+    /// The TCP addresses the daemon listens on.
+    pub fn listening_sockets(&self) -> Vec<SocketAddr> {
+        net::listening_sockets(self.child.id())
     }
 
     pub fn pid(&self) -> u32 {
@@ -229,6 +253,18 @@ impl Drop for Server {
             rustix::process::Signal::TERM,
         );
         let _ = self.child.wait();
+    }
+}
+
+/// Opens a directory tree to everyone for reading (directories 0755, files 0644), as
+/// anonymous sessions need.
+pub fn chmod_tree(path: &Path) {
+    let mode = if path.is_dir() { 0o755 } else { 0o644 };
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).unwrap() {
+            chmod_tree(&entry.unwrap().path());
+        }
     }
 }
 

@@ -10,6 +10,30 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
+/// useradd, chpasswd and userdel lock /etc/passwd and fail at once (not wait) when
+/// another one holds the lock; tests running in parallel processes take turns here.
+fn account_lock() -> std::fs::File {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::env::temp_dir().join("ftpconf-test-accounts.lock"))
+        .expect("account lock file");
+    rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive).expect("lock accounts");
+    file
+}
+
+/// The numeric id of user `name`.
+pub fn uid(name: &str) -> u32 {
+    let passwd = std::fs::read_to_string("/etc/passwd").expect("read /etc/passwd");
+    passwd
+        .lines()
+        .map(|line| line.split(':').collect::<Vec<_>>())
+        .find(|cols| cols[0] == name && cols.len() > 2)
+        .and_then(|cols| cols[2].parse().ok())
+        .unwrap_or_else(|| panic!("no user {name:?} in /etc/passwd"))
+}
+
 fn run(program: &str, args: &[&str]) {
     let out =
         Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
@@ -40,6 +64,7 @@ pub struct User {
 impl User {
     /// Creates an account with a home directory under `parent`, optionally in group ftp.
     pub fn create(parent: &Path, in_ftp_group: bool) -> User {
+        let _lock = account_lock();
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = format!("fct{}x{n}", std::process::id());
         let password = format!("pw-{name}");
@@ -69,6 +94,8 @@ impl User {
 
 impl Drop for User {
     fn drop(&mut self) {
-        let _ = Command::new("userdel").args(["-r", &self.name]).output();
+        let _lock = account_lock();
+        // -f: a session process of this user may still be exiting.
+        let _ = Command::new("userdel").args(["-f", "-r", &self.name]).output();
     }
 }
