@@ -126,7 +126,7 @@ fn quit_and_save_goes_through_the_review() {
     assert!(matches!(app.screen, Screen::Review(_)));
     drive(&mut terminal, &mut app, vec![key(KeyCode::Char('s'))]);
     assert!(app.quit);
-    assert_eq!(store::load(&sandbox.file).unwrap().port, 211);
+    assert_eq!(store::load(&sandbox.file).unwrap().port, 1, "typing replaced 21");
 }
 
 #[test]

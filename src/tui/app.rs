@@ -152,6 +152,7 @@ impl App {
             deferred: None,
         };
         app.revalidate();
+        app.enter_field();
         // Open on everything when the saved settings already use more than the basics.
         app.advanced = Section::ALL[1..]
             .iter()

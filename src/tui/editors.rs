@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{Event, KeyEvent};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
 use tui_input::Input;
@@ -21,6 +21,9 @@ pub struct TextField {
     pub error: Option<String>,
     /// The text when the field got the focus; Esc goes back to it.
     entry: String,
+    /// Just entered: the first character typed replaces the value (as a form field
+    /// selected on focus does); any editing key first keeps it.
+    pub fresh: bool,
 }
 
 /// Fields that take typed text rather than a choice.
@@ -67,7 +70,7 @@ impl Editors {
         if is_typed(field) {
             let text = field.get_text(settings, Dialect::Ftpconf);
             let input = Input::new(text.clone());
-            self.texts.insert(field, TextField { input, error: None, entry: text });
+            self.texts.insert(field, TextField { input, error: None, entry: text, fresh: false });
         } else if is_multiline(field) {
             self.areas.insert(field, new_area(&field.get_text(settings, Dialect::Ftpconf)));
         }
@@ -94,6 +97,7 @@ impl Editors {
     pub fn enter(&mut self, field: Field) {
         if let Some(t) = self.texts.get_mut(&field) {
             t.entry = t.input.value().to_owned();
+            t.fresh = true;
         }
     }
 
@@ -101,6 +105,10 @@ impl Editors {
     /// anything visible changed (text or cursor).
     pub fn type_key(&mut self, field: Field, key: KeyEvent, settings: &mut Settings) -> bool {
         let Some(t) = self.texts.get_mut(&field) else { return false };
+        let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+        if std::mem::take(&mut t.fresh) && plain && matches!(key.code, KeyCode::Char(_)) {
+            t.input.reset();
+        }
         match t.input.handle_event(&Event::Key(key)) {
             Some(change) if change.value => {
                 let text = t.input.value().to_owned();
@@ -119,6 +127,7 @@ impl Editors {
             return false;
         }
         t.input = Input::new(t.entry.clone());
+        t.fresh = true;
         t.error = store(field, &t.entry, settings).err();
         true
     }
@@ -151,7 +160,6 @@ fn store(field: Field, text: &str, settings: &mut Settings) -> Result<(), String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
@@ -162,6 +170,7 @@ mod tests {
         let mut s = Settings::default();
         let mut e = Editors::new(&s);
         e.enter(Field::Port);
+        e.type_key(Field::Port, KeyEvent::from(KeyCode::End), &mut s);
         assert!(e.type_key(Field::Port, key('x'), &mut s));
         assert_eq!(e.text(Field::Port).unwrap().input.value(), "21x");
         assert!(e.parse_error(Field::Port).unwrap().contains("from 1 to 65535"));
@@ -169,7 +178,9 @@ mod tests {
         assert!(e.cancel(Field::Port, &mut s));
         assert_eq!(e.parse_error(Field::Port), None);
         e.type_key(Field::Port, key('2'), &mut s);
-        assert_eq!(s.port, 212);
+        assert_eq!(s.port, 2, "the first key after entering replaces");
+        e.type_key(Field::Port, key('1'), &mut s);
+        assert_eq!(s.port, 21);
     }
 
     #[test]

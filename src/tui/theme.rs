@@ -21,6 +21,8 @@ pub struct Theme {
     pub value: Style,
     /// The focused value (text being typed, the checkbox under the cursor…).
     pub value_focused: Style,
+    /// The value of a text field just entered: typing replaces it.
+    pub value_selected: Style,
     pub muted: Style,
     pub error: Style,
     pub warning: Style,
@@ -122,6 +124,7 @@ impl Theme {
             label_focused: fg(Color::Cyan).add_modifier(BOLD),
             value: fg(Color::Cyan),
             value_focused: fg(Color::Black).bg(Color::Cyan),
+            value_selected: fg(Color::Black).bg(Color::White),
             muted: fg(Color::DarkGray),
             error: fg(Color::Red).add_modifier(BOLD),
             warning: fg(Color::Yellow),
@@ -151,6 +154,7 @@ impl Theme {
             label_focused: plain.add_modifier(BOLD).add_modifier(UNDERLINED),
             value: plain,
             value_focused: plain.add_modifier(REVERSED),
+            value_selected: plain.add_modifier(REVERSED).add_modifier(BOLD),
             muted: plain,
             error: plain.add_modifier(BOLD),
             warning: plain,

@@ -219,8 +219,14 @@ fn widget<'a>(
         return FieldWidget::Fixed(FixedWidget { common, text: "always in effect" });
     };
     let value = field.get(&app.settings);
-    let text_widget =
-        |width| app.editors.text(field).map(|t| TextWidget { common, input: &t.input, width });
+    let text_widget = |width| {
+        app.editors.text(field).map(|t| TextWidget {
+            common,
+            input: &t.input,
+            width,
+            selected: t.fresh,
+        })
+    };
     match (field.kind(), value) {
         (Kind::Number { .. }, _) => text_widget(10).map(FieldWidget::Text),
         (Kind::PassivePort, _) => text_widget(10).map(FieldWidget::Text),

@@ -13,6 +13,8 @@ pub struct TextWidget<'a> {
     pub input: &'a Input,
     /// Width of the box between the brackets; capped by the space there is.
     pub width: u16,
+    /// Typing replaces the value (just entered); drawn as a selection.
+    pub selected: bool,
 }
 
 impl TextWidget<'_> {
@@ -42,6 +44,11 @@ impl Widget for &TextWidget<'_> {
         buf.set_string(inner.x + inner.width, inner.y, "]", bracket);
         let visible: String = self.input.value().chars().skip(scroll).collect();
         buf.set_style(inner, style);
-        Line::from(Span::styled(visible, style)).render(inner, buf);
+        let text_style = if self.common.focused && self.selected {
+            self.common.theme.value_selected
+        } else {
+            style
+        };
+        Line::from(Span::styled(visible, text_style)).render(inner, buf);
     }
 }
