@@ -106,7 +106,8 @@ impl Editors {
     pub fn type_key(&mut self, field: Field, key: KeyEvent, settings: &mut Settings) -> bool {
         let Some(t) = self.texts.get_mut(&field) else { return false };
         let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
-        if std::mem::take(&mut t.fresh) && plain && matches!(key.code, KeyCode::Char(_)) {
+        let was_fresh = std::mem::take(&mut t.fresh);
+        if was_fresh && plain && matches!(key.code, KeyCode::Char(_)) {
             t.input.reset();
         }
         match t.input.handle_event(&Event::Key(key)) {
@@ -115,8 +116,8 @@ impl Editors {
                 t.error = store(field, &text, settings).err();
                 true
             }
-            Some(change) => change.cursor,
-            None => false,
+            Some(change) => change.cursor || was_fresh,
+            None => was_fresh,
         }
     }
 
