@@ -95,8 +95,7 @@ fn field_with_a_parse_error() {
     let sandbox = Sandbox::new();
     let mut app = sandbox.app();
     let mut terminal = test_terminal(80, 24);
-    let mut events = vec![key(KeyCode::Tab)];
-    events.extend(text("x"));
+    let events = vec![key(KeyCode::Tab), key(KeyCode::Backspace)];
     drive(&mut terminal, &mut app, events);
     insta::assert_snapshot!("general_parse_error_80x24", terminal.backend());
 }
@@ -158,7 +157,7 @@ fn monochrome_still_shows_focus_and_errors() {
     let sandbox = Sandbox::new();
     let mut app = sandbox.app_with(Theme::new(true, false));
     let mut terminal = test_terminal(80, 24);
-    drive(&mut terminal, &mut app, text("x"));
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Backspace), key(KeyCode::Backspace)]);
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
         assert!(cell.fg == Color::Reset && cell.bg == Color::Reset, "no colour: {cell:?}");

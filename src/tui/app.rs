@@ -10,12 +10,14 @@ use ratatui::layout::Rect;
 use super::dropdown::Dropdown;
 use super::editors::Editors;
 use super::focus::{self, Focus};
-use super::keys::{self, Action, Context};
+use super::keys::{self, Action, Context, Typing};
 use super::review::Review;
 use super::theme::Theme;
 use crate::paths::Paths;
 use crate::proftpd::{self, Facts};
-use crate::settings::{Field, Problem, Report, Section, Settings, Severity, System, validate};
+use crate::settings::{
+    Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
+};
 
 /// Puts saved settings into service (`ftpconf apply`); returns a line for the status bar.
 /// The editor offers "Save and apply" only when the program provides one.
@@ -176,9 +178,7 @@ impl App {
     /// What has the keyboard.
     pub fn context(&self) -> Context {
         match &self.screen {
-            Screen::Form => {
-                Context::Form { typing: self.focused_field().is_some_and(super::editors::is_typed) }
-            }
+            Screen::Form => Context::Form(self.typing()),
             Screen::Editing(_) => Context::MultiLine,
             Screen::Dropdown(_) => Context::Dropdown,
             Screen::Review(_) => Context::Review,
@@ -200,6 +200,16 @@ impl App {
             Screen::Review(review) => self.review_action(review, action),
             Screen::Help { scroll } => self.help_action(scroll, action),
             Screen::Confirm(confirm) => self.confirm_action(confirm, action),
+        }
+    }
+
+    /// What the focused field takes from the keyboard.
+    pub fn typing(&self) -> Typing {
+        match self.focused_field().map(|f| (f, f.kind())) {
+            Some((_, Kind::Number { .. } | Kind::PassivePort)) => Typing::Digits,
+            Some((_, Kind::Rate)) => Typing::Rate,
+            Some((f, _)) if super::editors::is_typed(f) => Typing::Text,
+            _ => Typing::No,
         }
     }
 

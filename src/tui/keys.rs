@@ -46,13 +46,24 @@ pub enum Action {
     Shortcut(char),
 }
 
+/// What the focused field takes from the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typing {
+    /// Not a text field: letters are commands.
+    No,
+    /// Digits only (ports, counts, timeouts): letters and `?` stay commands.
+    Digits,
+    /// Bandwidth (digits and unit letters): `?` stays the help key.
+    Rate,
+    /// Any text (paths, host names): only Ctrl keys are commands.
+    Text,
+}
+
 /// What has the keyboard, which decides what a key means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    /// The form; `typing` when the focus is in a single-line text field.
-    Form {
-        typing: bool,
-    },
+    /// The form, and what the focused field takes when typed into.
+    Form(Typing),
     /// Inside a multi-line editor.
     MultiLine,
     Dropdown,
@@ -71,7 +82,7 @@ pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
         return Some(action);
     }
     match context {
-        Context::Form { typing } => form(key, typing),
+        Context::Form(typing) => form(key, typing),
         Context::MultiLine => multi_line(key),
         Context::Dropdown => list(key.code).or(match key.code {
             KeyCode::Enter | KeyCode::Char(' ') => Some(Action::Activate),
@@ -122,7 +133,7 @@ fn global(code: KeyCode, ctrl: bool, context: Context) -> Option<Action> {
     Some(action)
 }
 
-fn form(key: KeyEvent, typing: bool) -> Option<Action> {
+fn form(key: KeyEvent, typing: Typing) -> Option<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let common = match (key.code, ctrl) {
         (KeyCode::Tab, _) => Some(Action::NextField),
@@ -140,7 +151,15 @@ fn form(key: KeyEvent, typing: bool) -> Option<Action> {
     if common.is_some() {
         return common;
     }
-    if typing {
+    // Characters a field can never contain keep their command meaning in it.
+    let command_char = match (typing, key.code) {
+        (Typing::No, _) => true,
+        (_, KeyCode::Char(_)) if ctrl => false,
+        (Typing::Digits, KeyCode::Char(c)) => !c.is_ascii_digit() && c != ' ',
+        (Typing::Rate, KeyCode::Char(c)) => c == '?',
+        _ => false,
+    };
+    if typing != Typing::No && !command_char {
         return match key.code {
             KeyCode::Enter => Some(Action::NextField),
             _ => Some(Action::Type(key)),
@@ -195,7 +214,8 @@ fn list(code: KeyCode) -> Option<Action> {
 pub const KEY_HELP: &[(&str, &str)] = &[
     ("#", "Moving around"),
     ("Tab, Down, j", "next field (Shift-Tab, Up, k: previous)"),
-    ("Left/Right, [ ]", "previous/next tab (outside text fields)"),
+    ("[ ]", "previous/next tab (not in a text field)"),
+    ("Left/Right", "the same, where there is no text cursor"),
     ("Ctrl-N, Ctrl-P", "next/previous tab, anywhere (PgDn/PgUp too)"),
     ("a, Ctrl-T", "Basic (General only) or Advanced (all tabs)"),
     ("#", "Changing values"),
@@ -216,8 +236,8 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("?, Ctrl-G, F1", "this help"),
     ("Ctrl-L", "repaint the whole screen"),
     ("#", "Notes"),
-    ("letters", "are commands only outside text fields; in a"),
-    ("", "text field use the Ctrl keys"),
+    ("letters", "are commands except in fields that take them"),
+    ("", "(paths, host names, bandwidth units): use Ctrl keys"),
     ("Ctrl-S, Ctrl-Q", "may be lost to XON/XOFF flow control on serial"),
     ("", "lines: use s or w to save and q to quit from"),
     ("", "any field that is not a text field"),
@@ -240,15 +260,22 @@ mod tests {
     #[test]
     fn letters_are_typed_in_text_fields_and_commands_elsewhere() {
         let q = press(KeyCode::Char('q'));
-        assert_eq!(map(q, Context::Form { typing: true }), Some(Action::Type(q)));
-        assert_eq!(map(q, Context::Form { typing: false }), Some(Action::Quit));
-        assert_eq!(map(ctrl('q'), Context::Form { typing: true }), Some(Action::Quit));
+        assert_eq!(map(q, Context::Form(Typing::Text)), Some(Action::Type(q)));
+        assert_eq!(map(q, Context::Form(Typing::No)), Some(Action::Quit));
+        assert_eq!(map(q, Context::Form(Typing::Digits)), Some(Action::Quit), "no digit");
+        let help = press(KeyCode::Char('?'));
+        assert_eq!(map(help, Context::Form(Typing::Rate)), Some(Action::Help));
+        let m = press(KeyCode::Char('m'));
+        assert_eq!(map(m, Context::Form(Typing::Rate)), Some(Action::Type(m)));
+        let seven = press(KeyCode::Char('7'));
+        assert_eq!(map(seven, Context::Form(Typing::Digits)), Some(Action::Type(seven)));
+        assert_eq!(map(ctrl('q'), Context::Form(Typing::Text)), Some(Action::Quit));
         assert_eq!(map(ctrl('s'), Context::MultiLine), Some(Action::Save));
     }
 
     #[test]
     fn every_action_has_a_key_without_function_keys() {
-        let form = Context::Form { typing: false };
+        let form = Context::Form(Typing::No);
         let keys = [
             (press(KeyCode::Tab), Action::NextField),
             (press(KeyCode::Char(']')), Action::NextTab),

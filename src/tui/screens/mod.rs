@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Screen};
-use super::editors::is_typed;
+use super::keys::Typing;
 use super::view::{Overlay, Page, Status, View, wrap};
 use crate::settings::Kind;
 
@@ -104,16 +104,41 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
     match &app.screen {
         Screen::Form => {
             let field = app.focused_field();
-            if field.is_some_and(is_typed) {
-                return vec![
-                    h(&format!("Tab/{}", s.up_down), "field"),
-                    h("^N/^P", "tab"),
-                    h("^S", "save"),
-                    h("^Q", "quit"),
-                    h("^R", "revert"),
-                    h("Esc", "undo"),
-                    h("^G", "keys"),
-                ];
+            let advanced = if app.advanced { "basic" } else { "advanced" };
+            match app.typing() {
+                Typing::Text => {
+                    return vec![
+                        h(&format!("Tab/{}", s.up_down), "field"),
+                        h("^N/^P", "tab"),
+                        h("^S", "save"),
+                        h("^Q", "quit"),
+                        h("^R", "revert"),
+                        h("Esc", "undo"),
+                        h("^G", "keys"),
+                    ];
+                }
+                Typing::Digits => {
+                    return vec![
+                        h(&format!("Tab/{}", s.up_down), "field"),
+                        h("[ ]", "tab"),
+                        h("s", "save"),
+                        h("q", "quit"),
+                        h("a", advanced),
+                        h("Esc", "undo"),
+                        h("?", "keys"),
+                    ];
+                }
+                Typing::Rate => {
+                    return vec![
+                        h(&format!("Tab/{}", s.up_down), "field"),
+                        h("^N/^P", "tab"),
+                        h("^S", "save"),
+                        h("^Q", "quit"),
+                        h("Esc", "undo"),
+                        h("?", "keys"),
+                    ];
+                }
+                Typing::No => {}
             }
             let change = match field.map(|f| f.kind()) {
                 Some(Kind::Toggle | Kind::TlsOption(_)) => h("Space", "toggle"),
@@ -128,7 +153,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 change,
                 h("s", "save"),
                 h("q", "quit"),
-                h("a", if app.advanced { "basic" } else { "advanced" }),
+                h("a", advanced),
                 h("?", "keys"),
             ];
             hints.retain(|(k, _)| !k.is_empty());
