@@ -79,7 +79,9 @@ impl App {
 
     pub(super) fn review_action(&mut self, mut review: Review, action: Action) -> bool {
         let page = self.area.height.saturating_sub(4).max(1);
-        let last = (view::review_lines(&review, &self.theme).len() as u16).saturating_sub(page);
+        let last = (view::review_lines(&review, &self.theme, self.area.width.saturating_sub(2))
+            .len() as u16)
+            .saturating_sub(page);
         match action {
             Action::Up => review.scroll = review.scroll.saturating_sub(1),
             Action::Down => review.scroll = (review.scroll + 1).min(last),

@@ -150,8 +150,13 @@ fn form(app: &App, layout: FormLayout) -> FormView<'_> {
                 .into_iter()
                 .map(|(severity, message)| {
                     let mark = if severity == Severity::Error { "! " } else { "~ " };
-                    let text = format!("{mark}{}", capitalized(&message));
-                    (severity, wrap(&text, width.saturating_sub(2) as usize))
+                    let lines = wrap(&capitalized(&message), width.saturating_sub(4) as usize);
+                    let lines = lines
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, line)| format!("{}{line}", if i == 0 { mark } else { "  " }))
+                        .collect();
+                    (severity, lines)
                 })
                 .collect();
             RowView {
@@ -197,7 +202,12 @@ fn form(app: &App, layout: FormLayout) -> FormView<'_> {
     }
 }
 
+/// Messages are written to follow a field name ("is required…"); alone they start a
+/// sentence. Program names keep their case.
 fn capitalized(message: &str) -> String {
+    if message.starts_with("proftpd") || message.starts_with("ftpconf") {
+        return message.to_owned();
+    }
     let mut chars = message.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
@@ -311,7 +321,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// The review screen's lines: the changes, the warnings, then the proftpd.conf diff.
-pub fn review_lines(review: &Review, theme: &Theme) -> Vec<Line<'static>> {
+pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut lines =
         vec![Line::styled(format!("Changed settings ({}):", review.changes.len()), theme.title)];
     if review.changes.is_empty() {
@@ -330,7 +340,10 @@ pub fn review_lines(review: &Review, theme: &Theme) -> Vec<Line<'static>> {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Warnings (saving is allowed):", theme.title));
         for warning in &review.warnings {
-            lines.push(Line::styled(format!("  ~ {warning}"), theme.warning));
+            for (i, line) in wrap(warning, width.saturating_sub(6) as usize).iter().enumerate() {
+                let mark = if i == 0 { "~" } else { " " };
+                lines.push(Line::styled(format!("  {mark} {line}"), theme.warning));
+            }
         }
     }
     lines.push(Line::raw(""));

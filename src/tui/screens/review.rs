@@ -16,7 +16,8 @@ pub fn draw(review: &Review, theme: &Theme, area: Rect, frame: &mut Frame) {
         .border_set(theme.symbols.border)
         .border_style(theme.border_focused)
         .title(Line::styled(title, theme.title));
-    let paragraph =
-        Paragraph::new(review_lines(review, theme)).block(block).scroll((review.scroll, 0));
+    let paragraph = Paragraph::new(review_lines(review, theme, area.width.saturating_sub(2)))
+        .block(block)
+        .scroll((review.scroll, 0));
     frame.render_widget(paragraph, area);
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::Widget;
 
 use super::Common;
 use crate::settings::Mode;
-use crate::settings::mode::{WHAT, WHO};
+use crate::settings::mode::WHO;
 
 /// Column of each grid checkbox, relative to the value column (under its header word).
 const COLUMNS: [u16; 3] = [0, 7, 16];
@@ -33,7 +33,6 @@ impl Widget for &PermissionsWidget<'_> {
         let value = self.common.render_label(area, buf);
         let theme = self.common.theme;
         let width = value.width as usize;
-        let _ = (WHAT, HEADER);
         buf.set_stringn(value.x, value.y, HEADER, width, theme.muted);
         for (who, name) in WHO.iter().enumerate() {
             let y = value.y + 1 + who as u16;

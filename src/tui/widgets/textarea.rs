@@ -27,13 +27,17 @@ impl Widget for &TextAreaWidget<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let value = self.common.render_label(area, buf);
         let theme = self.common.theme;
-        let lines = self.area.lines().len();
+        let lines = match self.area.lines().len() {
+            _ if self.area.is_empty() => "empty".to_owned(),
+            1 => "1 line".to_owned(),
+            n => format!("{n} lines"),
+        };
         let hint = if self.editing {
             "editing: Esc or Tab leaves".to_owned()
         } else if self.common.focused {
-            format!("Enter: edit ({lines} line{})", if lines == 1 { "" } else { "s" })
+            format!("Enter: edit ({lines})")
         } else {
-            format!("{lines} line{}", if lines == 1 { "" } else { "s" })
+            lines
         };
         buf.set_stringn(value.x, value.y, hint, value.width as usize, theme.muted);
         let frame = Rect {
