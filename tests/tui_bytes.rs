@@ -79,6 +79,24 @@ fn a_keystroke_costs_at_most_64_bytes_at_80x24() {
 }
 
 #[test]
+fn monochrome_first_frame_is_smaller() {
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app_with(ftpconf::tui::Theme::new(true, true));
+    let meter = Meter::default();
+    let mut terminal = fixed_terminal(meter.clone(), 80, 24).unwrap();
+    draw(&mut terminal, &mut app).unwrap();
+    let first_frame = meter.total();
+    let tab = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Tab));
+    let keystroke = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Char('9')));
+    let keystroke2 = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Char('9')));
+    eprintln!(
+        "bytes at 80x24, NO_COLOR + --ascii: first frame {first_frame}, next field {tab}, \
+         first key {keystroke}, next key {keystroke2}"
+    );
+    assert!(keystroke2 <= 64);
+}
+
+#[test]
 fn an_idle_editor_writes_nothing() {
     let meter = Meter::default();
     let (events, received) = mpsc::channel::<io::Result<Event>>();

@@ -110,12 +110,27 @@ fn assert_restored(bytes: &[u8]) {
 fn type_save_and_quit_in_a_real_terminal() {
     let root = tempfile::tempdir().unwrap();
     let mut s = Session::start(root.path(), 24, 80, &[]);
-    s.wait_for("Port", 24, 80);
+    s.wait_for("Timeout", 24, 80);
+    let first = s.bytes().len();
     let parser = s.screen(24, 80);
     assert!(parser.screen().alternate_screen());
     assert_eq!(parser.screen().cursor_position(), (3, 27), "cursor after 21 in the Port field");
+    s.send(b"3");
+    s.wait_for("[3 ", 24, 80);
+    let after_first_key = s.bytes().len();
+    s.send(b"1");
+    s.wait_for("[31 ", 24, 80);
+    let after_second_key = s.bytes().len();
+    s.send(b"\x15"); // Ctrl-U empties the field
     s.send(b"2121");
     s.wait_for("[2121", 24, 80);
+    assert!(after_second_key - after_first_key <= 64, "one keystroke, at most 64 bytes");
+    eprintln!(
+        "pty bytes at 80x24: start-up incl. alternate screen {first}, first key (replaces the \
+         value) {}, next key {}",
+        after_first_key - first,
+        after_second_key - after_first_key
+    );
     s.send(b"\x13"); // Ctrl-S
     s.wait_for("Review before saving", 24, 80);
     assert!(s.screen(24, 80).screen().contents().contains("Port: 21 → 2121"));
