@@ -76,6 +76,8 @@ fn a_keystroke_costs_at_most_64_bytes_at_80x24() {
     assert_eq!(nothing, 0, "a key that does nothing must not redraw");
     assert!(first_frame > 1000, "the first frame draws the whole screen ({first_frame})");
     assert!(tab_switch < first_frame, "a tab switch is a diff, not a full repaint");
+    let repaint = bytes_for(&mut terminal, &mut app, &meter, ctrl('l'));
+    assert!(repaint > first_frame / 2, "Ctrl-L rewrites the screen ({repaint} bytes)");
 }
 
 #[test]

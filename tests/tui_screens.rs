@@ -169,3 +169,21 @@ fn monochrome_still_shows_focus_and_errors() {
     assert_eq!(buffer[(6, 4)].symbol(), "!");
     assert!(buffer[(8, 4)].modifier.contains(Modifier::BOLD));
 }
+
+#[test]
+fn small_and_odd_sizes_draw_without_panicking() {
+    let sandbox = Sandbox::new();
+    for (cols, rows) in [(20, 5), (30, 8), (40, 12), (60, 15), (80, 10), (200, 60)] {
+        let mut app = sandbox.app();
+        let mut terminal = test_terminal(cols, rows);
+        let mut events = on_tab(0);
+        for _ in 0..5 {
+            events.extend([key(KeyCode::Char(' ')), key(KeyCode::Down), key(KeyCode::Down)]);
+            events.extend([key(KeyCode::Enter), key(KeyCode::Esc), ctrl('n')]);
+        }
+        events.extend([ctrl('s'), key(KeyCode::Esc), ctrl('g'), key(KeyCode::End)]);
+        events.extend([key(KeyCode::Esc), ctrl('q')]);
+        drive(&mut terminal, &mut app, events);
+        assert!(!terminal.backend().to_string().is_empty(), "{cols}x{rows}");
+    }
+}

@@ -235,6 +235,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("q, Ctrl-Q, Ctrl-C, F10", "quit; asks first when changes are unsaved"),
     ("?, Ctrl-G, F1", "this help"),
     ("Ctrl-L", "repaint the whole screen"),
+    ("--mouse", "start with this for the mouse wheel (off by default)"),
     ("#", "Notes"),
     ("letters", "are commands except in fields that take them"),
     ("", "(paths, host names, bandwidth units): use Ctrl keys"),

@@ -150,7 +150,7 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
 /// Makes the next draw rewrite every cell (Ctrl-L), without `Terminal::clear`, which
 /// would query the cursor position and hang on terminals that never answer.
 fn invalidate<B: Backend>(terminal: &mut Terminal<B>) {
-    let mut garbage = Cell::new("\u{7f}");
+    let mut garbage = Cell::new("\u{fffd}");
     garbage.modifier = Modifier::HIDDEN;
     let buffer = terminal.current_buffer_mut();
     let area = buffer.area;
