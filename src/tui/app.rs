@@ -193,14 +193,21 @@ impl App {
             self.repaint = true;
             return true;
         }
-        match std::mem::replace(&mut self.screen, Screen::Form) {
+        let before = self.settings.clone();
+        let old_message = self.message.clone();
+        let redraw = match std::mem::replace(&mut self.screen, Screen::Form) {
             Screen::Form => self.form_action(action),
             Screen::Editing(field) => self.editing_action(field, action),
             Screen::Dropdown(dropdown) => self.dropdown_action(dropdown, action),
             Screen::Review(review) => self.review_action(review, action),
             Screen::Help { scroll } => self.help_action(scroll, action),
             Screen::Confirm(confirm) => self.confirm_action(confirm, action),
+        };
+        // A message is about the state it was given in; the next edit makes it stale.
+        if self.settings != before && self.message == old_message {
+            self.message = None;
         }
+        redraw
     }
 
     /// What the focused field takes from the keyboard.
