@@ -3,7 +3,6 @@
 use super::app::{App, Confirm, ConfirmKind, Deferred, Screen};
 use super::dropdown::Dropdown;
 use super::editors::{is_multiline, is_typed};
-use super::focus::Row;
 use super::keys::{Action, KEY_HELP};
 use crate::settings::{Field, Kind, Mode, Settings, Value};
 
@@ -270,10 +269,5 @@ impl App {
             _ => {}
         }
         true
-    }
-
-    /// Whether the focused row is the read-only TLS line (it has help but no value).
-    pub fn focus_is_fixed(&self) -> bool {
-        self.focus.row(&self.settings) == Row::NoCertRequest
     }
 }
