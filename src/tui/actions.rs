@@ -221,8 +221,9 @@ impl App {
     }
 
     pub(super) fn help_action(&mut self, scroll: u16, action: Action) -> bool {
-        let page = self.area.height.saturating_sub(4).max(1);
-        let last = (KEY_HELP.len() as u16 + 4).saturating_sub(page);
+        // Title, status, hints and the frame take at least 5 lines.
+        let page = self.area.height.saturating_sub(5).max(1);
+        let last = (KEY_HELP.len() as u16).saturating_sub(page);
         let scroll = match action {
             Action::Cancel => return true,
             Action::Up => scroll.saturating_sub(1),

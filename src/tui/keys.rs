@@ -155,7 +155,7 @@ fn form(key: KeyEvent, typing: Typing) -> Option<Action> {
     let command_char = match (typing, key.code) {
         (Typing::No, _) => true,
         (_, KeyCode::Char(_)) if ctrl => false,
-        (Typing::Digits, KeyCode::Char(c)) => !c.is_ascii_digit() && c != ' ',
+        (Typing::Digits, KeyCode::Char(c)) => !c.is_ascii_digit(),
         (Typing::Rate, KeyCode::Char(c)) => c == '?',
         _ => false,
     };

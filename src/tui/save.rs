@@ -78,7 +78,8 @@ impl App {
     }
 
     pub(super) fn review_action(&mut self, mut review: Review, action: Action) -> bool {
-        let page = self.area.height.saturating_sub(4).max(1);
+        // Title, status, hints and the frame take at least 5 lines.
+        let page = self.area.height.saturating_sub(5).max(1);
         let last = (view::review_lines(&review, &self.theme, self.area.width.saturating_sub(2))
             .len() as u16)
             .saturating_sub(page);

@@ -242,7 +242,7 @@ fn widget<'a>(
         (Kind::PassivePort, _) => text_widget(10).map(FieldWidget::Text),
         (Kind::Line | Kind::Directory, _) => text_widget(u16::MAX).map(FieldWidget::Text),
         (Kind::Rate, Value::Rate(rate)) => text_widget(16).map(|text| {
-            let explain = app.editors.parse_error(field).is_none().then(|| rate.explain());
+            let explain = app.editors.parse_error(field).is_none().then(|| explain(rate));
             FieldWidget::Rate(RateWidget { text, explain })
         }),
         (Kind::Toggle | Kind::TlsOption(_), Value::Bool(on)) => {
@@ -280,6 +280,15 @@ fn widget<'a>(
         _ => None,
     }
     .unwrap_or(FieldWidget::Fixed(FixedWidget { common, text: "(cannot be shown)" }))
+}
+
+/// What a rate means, without "100 KiB/s = 100 KiB/s" when it is already in KiB/s.
+fn explain(rate: crate::settings::Rate) -> String {
+    if !rate.is_unlimited() && rate.human() == format!("{} KiB/s", rate.0) {
+        format!("{} per session", rate.human())
+    } else {
+        rate.explain()
+    }
 }
 
 /// The first line to show so that the focused row is entirely visible, moving as little
