@@ -15,7 +15,7 @@ use super::widgets::{
     CheckboxWidget, Common, FieldWidget, FixedWidget, PermissionsWidget, RateWidget, SelectWidget,
     TextAreaWidget, TextWidget,
 };
-use crate::settings::{Field, Kind, Severity, Value, text};
+use crate::settings::{Field, Kind, Section, Severity, Value, text};
 
 pub struct View<'a> {
     pub theme: &'a Theme,
@@ -112,18 +112,15 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
 }
 
 fn summary(app: &App) -> String {
-    let errors: usize = app.tabs().iter().map(|s| app.error_count(*s)).sum();
-    let hidden: usize =
-        crate::settings::Section::ALL.iter().map(|s| app.error_count(*s)).sum::<usize>() - errors;
+    let errors: usize = Section::ALL.iter().map(|s| app.error_count(*s)).sum();
     let warnings = app.report.warnings().filter(|p| p.field.is_visible(&app.settings)).count();
     let changes = super::review::changes(&app.saved, &app.settings).len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let mut parts = vec![plural(errors + hidden, "error"), plural(warnings, "warning")];
-    parts.push(match changes {
+    let changes = match changes {
         0 => "no unsaved changes".to_owned(),
         n => format!("{} unsaved", plural(n, "change")),
-    });
-    parts.join(" | ")
+    };
+    format!("{} | {} | {changes}", plural(errors, "error"), plural(warnings, "warning"))
 }
 
 fn form(app: &App, layout: FormLayout) -> FormView<'_> {
@@ -143,26 +140,10 @@ fn form(app: &App, layout: FormLayout) -> FormView<'_> {
         .map(|&row| {
             let common =
                 Common { label: label(row), label_width, focused: row == focused_row, theme };
-            let problems = row
-                .field()
-                .map(|f| app.problems(f))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(severity, message)| {
-                    let mark = if severity == Severity::Error { "! " } else { "~ " };
-                    let lines = wrap(&capitalized(&message), width.saturating_sub(4) as usize);
-                    let lines = lines
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, line)| format!("{}{line}", if i == 0 { mark } else { "  " }))
-                        .collect();
-                    (severity, lines)
-                })
-                .collect();
             RowView {
                 focused: common.focused,
                 changed: row.field().is_some_and(|f| f.get(&app.settings) != f.get(&app.saved)),
-                problems,
+                problems: row.field().map(|f| problem_lines(app, f, width)).unwrap_or_default(),
                 widget: widget(app, row, common, editing),
             }
         })
@@ -188,8 +169,7 @@ fn form(app: &App, layout: FormLayout) -> FormView<'_> {
         .iter()
         .map(|s| TabView { title: s.title(), errors: app.error_count(*s), selected: *s == section })
         .collect();
-    let hidden_errors =
-        crate::settings::Section::ALL[app.tabs().len()..].iter().map(|s| app.error_count(*s)).sum();
+    let hidden_errors = Section::ALL[app.tabs().len()..].iter().map(|s| app.error_count(*s)).sum();
     FormView {
         tabs,
         advanced: app.advanced,
@@ -200,6 +180,24 @@ fn form(app: &App, layout: FormLayout) -> FormView<'_> {
         scroll,
         help,
     }
+}
+
+/// The field's problems, each marked ("!" error, "~" warning) and wrapped to `width`
+/// with a hanging indent.
+fn problem_lines(app: &App, field: Field, width: u16) -> Vec<(Severity, Vec<String>)> {
+    let problems = app.problems(field).into_iter();
+    problems
+        .map(|(severity, message)| {
+            let mark = if severity == Severity::Error { "! " } else { "~ " };
+            let lines = wrap(&capitalized(&message), width.saturating_sub(4) as usize);
+            let lines = lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| format!("{}{line}", if i == 0 { mark } else { "  " }))
+                .collect();
+            (severity, lines)
+        })
+        .collect()
 }
 
 /// Messages are written to follow a field name ("is required…"); alone they start a
