@@ -185,3 +185,56 @@ fn permissions_grid_and_multi_line_editor() {
     assert_eq!(app.screen, Screen::Form);
     assert!(!app.quit, "q inside the editor was text");
 }
+
+#[test]
+fn leaving_the_masquerade_field_checks_the_name_and_the_verdict_sticks() {
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app();
+    let mut terminal = test_terminal(80, 24);
+    let mut events = on_other_tab();
+    events.extend([key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
+    events.extend([key(KeyCode::Down), key(KeyCode::Down)]);
+    events.extend(text("nonexistent.invalid"));
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.focused_field(), Some(Field::MasqueradeAddress));
+    assert!(app.problems(Field::MasqueradeAddress).is_empty(), "no DNS while typing");
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Tab)]);
+    let problems = app.problems(Field::MasqueradeAddress);
+    assert!(problems.iter().any(|p| p.1.contains("resolve")), "{problems:?}");
+    // Other edits re-validate offline; the DNS verdict stays while the address is unchanged.
+    drive(
+        &mut terminal,
+        &mut app,
+        vec![key(KeyCode::Up), key(KeyCode::Up), key(KeyCode::Char(' '))],
+    );
+    assert!(app.report.for_field(Field::MasqueradeAddress).any(|p| p.message.contains("resolve")));
+}
+
+fn on_other_tab() -> Vec<crossterm::event::Event> {
+    vec![ctrl('t'), ctrl('n'), ctrl('n'), ctrl('n')]
+}
+
+fn record_apply(_paths: &ftpconf::paths::Paths, file: &std::path::Path) -> Result<String, String> {
+    let saved = store::load(file).map_err(|e| e.to_string())?;
+    Ok(format!("applied port {}", saved.port))
+}
+
+#[test]
+fn the_review_offers_apply_only_when_a_hook_is_wired() {
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app();
+    let mut terminal = test_terminal(80, 24);
+    let mut events = text("2");
+    events.extend([ctrl('s'), key(KeyCode::Char('a'))]);
+    drive(&mut terminal, &mut app, events);
+    assert!(matches!(app.screen, Screen::Review(_)), "no hook: `a` does nothing");
+    assert!(!terminal.backend().to_string().contains("save and apply"));
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Esc)]);
+
+    app.env.apply = Some(record_apply);
+    drive(&mut terminal, &mut app, vec![ctrl('s')]);
+    assert!(terminal.backend().to_string().contains("a save and apply"));
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Char('a'))]);
+    assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some("applied port 2"));
+    assert_eq!(store::load(&sandbox.file).unwrap().port, 2, "saved before applying");
+}
