@@ -91,8 +91,10 @@ impl Session {
     fn send(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
-        // Separate keys the way a person types them (Esc sequences must not merge).
-        std::thread::sleep(Duration::from_millis(30));
+        // Separate keys the way a person types them; a lone Esc gets longer, or it would
+        // merge with the next key into an Alt chord.
+        let pause = if bytes == b"\x1b" { 200 } else { 30 };
+        std::thread::sleep(Duration::from_millis(pause));
     }
 
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
