@@ -238,3 +238,32 @@ fn the_review_offers_apply_only_when_a_hook_is_wired() {
     assert_eq!(app.message.as_ref().map(|m| m.text.as_str()), Some("applied port 2"));
     assert_eq!(store::load(&sandbox.file).unwrap().port, 2, "saved before applying");
 }
+
+#[test]
+fn allow_per_user_is_an_error_until_the_policy_is_off() {
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app();
+    let mut terminal = test_terminal(80, 24);
+    // TLS tab: enable, then Allow Per User is the 6th row (Enable, Certificate, Policy,
+    // Renegotiations, Dot Login, Per User).
+    let mut events = vec![ctrl('t'), ctrl('n'), ctrl('n'), key(KeyCode::Char(' '))];
+    events.extend(std::iter::repeat_n(key(KeyCode::Down), 5));
+    events.push(key(KeyCode::Char(' ')));
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.focused_field(), Some(Field::TlsAllowPerUser));
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("! proftpd refuses TLS Allow Per User with TLS Policy On"), "{screen}");
+    // Up to TLS Policy, pick Off (second entry).
+    let events = vec![
+        key(KeyCode::Up),
+        key(KeyCode::Up),
+        key(KeyCode::Up),
+        key(KeyCode::Enter),
+        key(KeyCode::Down),
+        key(KeyCode::Enter),
+    ];
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.settings.tls_policy, TlsPolicy::Off);
+    assert!(app.problems(Field::TlsAllowPerUser).is_empty());
+    assert!(!app.problems(Field::TlsPolicy).is_empty(), "Off is a warning");
+}
