@@ -12,3 +12,4 @@ pub mod fsutil;
 pub mod paths;
 pub mod proftpd;
 pub mod settings;
+pub mod tui;

@@ -137,11 +137,7 @@ impl Cli {
 /// Opens the full-screen editor on the settings file `settings_file`, with every other
 /// file under `paths`. `ftpconf` without a command and `ftpconf demo` both land here.
 pub fn open_editor(cli: &Cli, paths: &Paths, settings_file: &std::path::Path) -> Status {
-    let _ = (cli, paths, settings_file);
-    eprintln!(
-        "ftpconf: the full-screen editor is not available in this build; use a subcommand (see --help)"
-    );
-    Status::Usage
+    crate::tui::run(cli, paths, settings_file)
 }
 
 /// Parses the command line and runs it.

@@ -1,0 +1,322 @@
+//! The editor's state and how actions change it. Nothing here draws or reads the
+//! terminal: events come in through [`App::handle_event`], the screen is drawn from
+//! [`super::view`], so tests drive the whole editor with synthetic key events.
+
+use std::path::{Path, PathBuf};
+
+use crossterm::event::Event;
+use ratatui::layout::Rect;
+
+use super::dropdown::Dropdown;
+use super::editors::Editors;
+use super::focus::{self, Focus};
+use super::keys::{self, Action, Context, Typing};
+use super::review::Review;
+use super::theme::Theme;
+use crate::paths::Paths;
+use crate::proftpd::{self, Facts};
+use crate::settings::{
+    Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
+};
+
+/// Puts saved settings into service (`ftpconf apply`); returns a line for the status bar.
+/// The editor offers "Save and apply" only when the program provides one.
+pub type ApplyHook = fn(&Paths, &Path) -> Result<String, String>;
+
+/// Where the editor works and what it shows about the machine. Tests replace the
+/// machine-specific texts (host, service state, file name) to keep snapshots stable.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub paths: Paths,
+    pub settings_file: PathBuf,
+    pub system: System,
+    pub host: String,
+    pub service: String,
+    pub file_label: String,
+    pub apply: Option<ApplyHook>,
+}
+
+impl Environment {
+    /// The real machine: host name, proftpd's state, the settings file's path.
+    pub fn new(paths: &Paths, settings_file: &Path) -> Environment {
+        Environment {
+            paths: paths.clone(),
+            settings_file: settings_file.to_owned(),
+            system: System::new(paths.clone()),
+            host: proftpd::render::hostname(),
+            service: proftpd::status::state(paths).describe(),
+            file_label: settings_file.display().to_string(),
+            apply: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Info,
+    Error,
+}
+
+/// A line for the status bar, until the next action replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub kind: MessageKind,
+    pub text: String,
+}
+
+/// Questions that need an answer before going on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmKind {
+    /// Quitting with unsaved changes.
+    Quit,
+    ResetDefaults,
+}
+
+impl ConfirmKind {
+    /// Buttons as (shortcut letter, label); the last one is the safe choice.
+    pub fn buttons(self) -> &'static [(char, &'static str)] {
+        match self {
+            ConfirmKind::Quit => &[('s', "Save..."), ('d', "Discard and quit"), ('c', "Cancel")],
+            ConfirmKind::ResetDefaults => &[('y', "Reset all"), ('n', "Cancel")],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Confirm {
+    pub kind: ConfirmKind,
+    pub selected: usize,
+}
+
+/// The screens, dispatched by `match` (no trait objects).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Form,
+    /// Typing inside a multi-line editor.
+    Editing(Field),
+    Dropdown(Dropdown),
+    Review(Review),
+    Help {
+        scroll: u16,
+    },
+    Confirm(Confirm),
+}
+
+/// Slow work (DNS) done after the screen has said what is going on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deferred {
+    CheckMasquerade,
+    Save { quit_after: bool },
+}
+
+pub struct App {
+    pub env: Environment,
+    pub settings: Settings,
+    /// The settings as last loaded or saved.
+    pub saved: Settings,
+    pub editors: Editors,
+    pub report: Report,
+    /// The masquerade address last checked with DNS, and what that check found.
+    pub(super) dns_checked: Option<(String, Vec<Problem>)>,
+    pub advanced: bool,
+    pub focus: Focus,
+    pub screen: Screen,
+    pub message: Option<Message>,
+    /// First form line shown (kept by the view so the focused row stays visible).
+    pub scroll: u16,
+    pub theme: Theme,
+    pub quit: bool,
+    /// The whole screen must be repainted (Ctrl-L).
+    pub repaint: bool,
+    /// The last drawn area, for paging.
+    pub area: Rect,
+    pub(super) deferred: Option<Deferred>,
+}
+
+impl App {
+    pub fn new(env: Environment, settings: Settings, theme: Theme) -> App {
+        let mut app = App {
+            editors: Editors::new(&settings),
+            saved: settings.clone(),
+            settings,
+            env,
+            report: Report::default(),
+            dns_checked: None,
+            advanced: false,
+            focus: Focus::default(),
+            screen: Screen::Form,
+            message: None,
+            scroll: 0,
+            theme,
+            quit: false,
+            repaint: false,
+            area: Rect::new(0, 0, 80, 24),
+            deferred: None,
+        };
+        app.revalidate();
+        app.enter_field();
+        // Open on everything when the saved settings already use more than the basics.
+        app.advanced = Section::ALL[1..]
+            .iter()
+            .any(|s| s.fields().any(|f| f.get(&app.settings) != f.get(&Settings::default())))
+            || app.report.errors().any(|p| p.field.section() != Section::General);
+        app
+    }
+
+    /// Handles one terminal event; returns whether the screen must be redrawn.
+    pub fn handle_event(&mut self, event: &Event) -> bool {
+        match event {
+            Event::Key(key) => match keys::map(*key, self.context()) {
+                Some(action) => self.update(action),
+                None => false,
+            },
+            Event::Resize(..) => true,
+            _ => false,
+        }
+    }
+
+    /// What has the keyboard.
+    pub fn context(&self) -> Context {
+        match &self.screen {
+            Screen::Form => Context::Form(self.typing()),
+            Screen::Editing(_) => Context::MultiLine,
+            Screen::Dropdown(_) => Context::Dropdown,
+            Screen::Review(_) => Context::Review,
+            Screen::Help { .. } => Context::Help,
+            Screen::Confirm(_) => Context::Confirm,
+        }
+    }
+
+    /// Applies an action; returns whether anything visible changed.
+    pub fn update(&mut self, action: Action) -> bool {
+        if action == Action::Redraw {
+            self.repaint = true;
+            return true;
+        }
+        let before = self.settings.clone();
+        let old_message = self.message.clone();
+        let redraw = match std::mem::replace(&mut self.screen, Screen::Form) {
+            Screen::Form => self.form_action(action),
+            Screen::Editing(field) => self.editing_action(field, action),
+            Screen::Dropdown(dropdown) => self.dropdown_action(dropdown, action),
+            Screen::Review(review) => self.review_action(review, action),
+            Screen::Help { scroll } => self.help_action(scroll, action),
+            Screen::Confirm(confirm) => self.confirm_action(confirm, action),
+        };
+        // A message is about the state it was given in; the next edit makes it stale.
+        if self.settings != before && self.message == old_message {
+            self.message = None;
+        }
+        redraw
+    }
+
+    /// What the focused field takes from the keyboard.
+    pub fn typing(&self) -> Typing {
+        match self.focused_field().map(|f| (f, f.kind())) {
+            Some((_, Kind::Number { .. } | Kind::PassivePort)) => Typing::Digits,
+            Some((_, Kind::Rate)) => Typing::Rate,
+            Some((f, _)) if super::editors::is_typed(f) => Typing::Text,
+            _ => Typing::No,
+        }
+    }
+
+    pub fn tabs(&self) -> &'static [Section] {
+        focus::tabs(self.advanced)
+    }
+
+    pub fn focused_field(&self) -> Option<Field> {
+        self.focus.field(&self.settings)
+    }
+
+    /// Unsaved changes, including text that does not parse yet.
+    pub fn is_dirty(&self) -> bool {
+        self.settings != self.saved || self.editors.parse_errors().next().is_some()
+    }
+
+    /// What is wrong with `field`, errors first: text that does not parse, else validation.
+    pub fn problems(&self, field: Field) -> Vec<(Severity, String)> {
+        if let Some(error) = self.editors.parse_error(field) {
+            return vec![(Severity::Error, error.to_owned())];
+        }
+        self.report.for_field(field).map(|p| (p.severity, p.message.clone())).collect()
+    }
+
+    /// Fields with errors, in screen order.
+    pub fn error_fields(&self) -> Vec<Field> {
+        let failing = |f: &Field| {
+            self.editors.parse_error(*f).is_some() || self.report.errors().any(|p| p.field == *f)
+        };
+        Field::ALL.iter().copied().filter(failing).collect()
+    }
+
+    pub fn error_count(&self, section: Section) -> usize {
+        let fields = self.error_fields();
+        fields
+            .iter()
+            .map(|f| {
+                let n = if self.editors.parse_error(*f).is_some() {
+                    1
+                } else {
+                    self.report.errors().filter(|p| p.field == *f).count()
+                };
+                if f.section() == section { n } else { 0 }
+            })
+            .sum()
+    }
+
+    /// Validates without DNS (every keystroke); keeps the last DNS verdict on the
+    /// masquerade address while the address is unchanged.
+    pub fn revalidate(&mut self) {
+        self.report = validate(&self.settings, &self.env.system.offline());
+        if let Some((address, problems)) = &self.dns_checked
+            && *address == self.settings.masquerade_address
+        {
+            self.report.problems.retain(|p| p.field != Field::MasqueradeAddress);
+            self.report.problems.extend(problems.iter().cloned());
+        }
+    }
+
+    /// Validates with DNS (leaving the masquerade field, before saving).
+    pub fn validate_fully(&mut self) {
+        self.report = validate(&self.settings, &self.env.system);
+        let problems =
+            self.report.for_field(Field::MasqueradeAddress).cloned().collect::<Vec<Problem>>();
+        self.dns_checked = Some((self.settings.masquerade_address.clone(), problems));
+    }
+
+    /// Whether checking the masquerade address needs a (slow) DNS look-up.
+    pub fn masquerade_needs_dns(&self) -> bool {
+        let address = self.settings.masquerade_address.trim();
+        !address.is_empty()
+            && address.parse::<std::net::IpAddr>().is_err()
+            && crate::settings::is_host_name(address)
+    }
+
+    /// Slow work queued for after the next draw.
+    pub fn take_deferred(&mut self) -> Option<Deferred> {
+        self.deferred.take()
+    }
+
+    pub fn run_deferred(&mut self, work: Deferred) {
+        match work {
+            Deferred::CheckMasquerade => {
+                self.validate_fully();
+                self.message = None;
+            }
+            Deferred::Save { quit_after } => self.review_or_refuse(quit_after),
+        }
+    }
+
+    /// Facts for rendering proftpd.conf, with the host name shown in the title.
+    pub fn facts(&self, settings: &Settings) -> Facts {
+        Facts { hostname: self.env.host.clone(), ..Facts::gather(settings, &self.env.system) }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { kind: MessageKind::Info, text: text.into() });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message { kind: MessageKind::Error, text: text.into() });
+    }
+}

@@ -1,0 +1,113 @@
+//! The choices of the two list fields (TLS Policy, Certificate) and an open list's state.
+
+use crate::paths::Paths;
+use crate::proftpd::certs;
+use crate::settings::{Field, Kind, Settings, TlsPolicy, Value};
+
+/// One entry of a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub value: Value,
+    pub label: String,
+    /// What picking it means (TLS Policy), or "" when the label says it all.
+    pub meaning: String,
+}
+
+/// An open list: which field, its choices, and the highlighted one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropdown {
+    pub field: Field,
+    pub choices: Vec<Choice>,
+    pub selected: usize,
+    /// Where the choices come from, said when there are none.
+    pub empty_hint: String,
+}
+
+impl Dropdown {
+    /// Opens the list of `field`, highlighting its current value.
+    pub fn open(field: Field, settings: &Settings, paths: &Paths) -> Dropdown {
+        let choices = choices(field, paths);
+        let current = field.get(settings);
+        let selected = choices.iter().position(|c| c.value == current).unwrap_or(0);
+        let empty_hint = format!(
+            "Put NAME.crt and NAME.key in {}, then open this list again.",
+            paths.certificate_dir().display()
+        );
+        Dropdown { field, choices, selected, empty_hint }
+    }
+
+    pub fn step(&mut self, step: isize) {
+        if self.choices.is_empty() {
+            return;
+        }
+        let last = self.choices.len() as isize - 1;
+        self.selected = (self.selected as isize + step).clamp(0, last) as usize;
+    }
+
+    pub fn chosen(&self) -> Option<&Choice> {
+        self.choices.get(self.selected)
+    }
+}
+
+/// The entries of a list field.
+pub fn choices(field: Field, paths: &Paths) -> Vec<Choice> {
+    match field.kind() {
+        Kind::Policy => TlsPolicy::ALL
+            .iter()
+            .map(|p| Choice {
+                value: Value::Policy(*p),
+                label: p.label().to_owned(),
+                meaning: p.meaning().to_owned(),
+            })
+            .collect(),
+        Kind::Certificate => certificates(paths)
+            .into_iter()
+            .map(|name| Choice {
+                value: Value::Text(name.clone()),
+                label: name,
+                meaning: "".into(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Certificates in the certificate directory: `NAME.crt` files that have a `NAME.key`, sorted.
+pub fn certificates(paths: &Paths) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(paths.certificate_dir()) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".crt").map(str::to_owned))
+        .filter(|name| certs::is_valid_name(name) && paths.certificate_key(name).is_file())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificates_need_both_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::new(dir.path());
+        assert!(certificates(&paths).is_empty());
+        std::fs::create_dir_all(paths.certificate_dir()).unwrap();
+        for file in ["b.crt", "b.key", "a.crt", "a.key", "lonely.crt", "x.key"] {
+            std::fs::write(paths.certificate_dir().join(file), "").unwrap();
+        }
+        assert_eq!(certificates(&paths), ["a", "b"]);
+    }
+
+    #[test]
+    fn policy_list_has_ten_entries_and_opens_on_the_current_one() {
+        let mut s = Settings::default();
+        s.tls_policy = TlsPolicy::CtrlData;
+        let d = Dropdown::open(Field::TlsPolicy, &s, &Paths::default());
+        assert_eq!(d.choices.len(), 10);
+        assert_eq!(d.chosen().unwrap().label, "Ctrl + Data");
+    }
+}

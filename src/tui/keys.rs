@@ -1,0 +1,296 @@
+//! Keys → actions. The whole key map is here, and [`KEY_HELP`] documents it for the `?`
+//! screen, so what the help says and what the keys do cannot drift apart unnoticed.
+//!
+//! Every action has a plain key or a Ctrl combination (serial consoles, SSH and KVM
+//! switches often lose function keys); F-keys are only extra aliases. Letters act as
+//! commands only while the focus is not in a text field, where they are typed instead.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// What the user asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    NextField,
+    PrevField,
+    NextTab,
+    PrevTab,
+    Up,
+    Down,
+    Left,
+    Right,
+    /// Space: tick a checkbox or grid cell.
+    Toggle,
+    /// Enter: open a list, enter a multi-line editor, confirm.
+    Activate,
+    /// Esc: close, cancel, undo the typing in this field.
+    Cancel,
+    /// A key for the focused text editor.
+    Type(KeyEvent),
+    /// An octal digit typed on a permissions grid row.
+    Digit(u8),
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Save,
+    /// Save and put into service (offered only when an apply hook is wired).
+    Apply,
+    Quit,
+    Help,
+    ToggleAdvanced,
+    RevertField,
+    ResetDefaults,
+    /// Repaint the whole screen (after line noise on a serial console).
+    Redraw,
+    /// A letter that picks a dialog button.
+    Shortcut(char),
+}
+
+/// What the focused field takes from the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typing {
+    /// Not a text field: letters are commands.
+    No,
+    /// Digits only (ports, counts, timeouts): letters and `?` stay commands.
+    Digits,
+    /// Bandwidth (digits and unit letters): `?` stays the help key.
+    Rate,
+    /// Any text (paths, host names): only Ctrl keys are commands.
+    Text,
+}
+
+/// What has the keyboard, which decides what a key means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// The form, and what the focused field takes when typed into.
+    Form(Typing),
+    /// Inside a multi-line editor.
+    MultiLine,
+    Dropdown,
+    Review,
+    Help,
+    Confirm,
+}
+
+/// Maps a key to an action in `context`; `None` means the key does nothing there.
+pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if let Some(action) = global(key.code, ctrl, context) {
+        return Some(action);
+    }
+    match context {
+        Context::Form(typing) => form(key, typing),
+        Context::MultiLine => multi_line(key),
+        Context::Dropdown => list(key.code).or(match key.code {
+            KeyCode::Enter | KeyCode::Char(' ') => Some(Action::Activate),
+            KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
+            _ => None,
+        }),
+        Context::Review => list(key.code).or(match key.code {
+            KeyCode::Enter | KeyCode::Char('s' | 'w') | KeyCode::F(2) => Some(Action::Save),
+            KeyCode::Char('a') => Some(Action::Apply),
+            KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('b' | 'q') => Some(Action::Cancel),
+            _ => None,
+        }),
+        Context::Help => list(key.code).or(match key.code {
+            KeyCode::Esc | KeyCode::Enter | KeyCode::F(1) | KeyCode::Char('q' | '?') => {
+                Some(Action::Cancel)
+            }
+            _ => None,
+        }),
+        Context::Confirm => match key.code {
+            KeyCode::Left | KeyCode::BackTab => Some(Action::Left),
+            KeyCode::Right | KeyCode::Tab => Some(Action::Right),
+            KeyCode::Enter => Some(Action::Activate),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Char(c) => Some(Action::Shortcut(c.to_ascii_lowercase())),
+            _ => None,
+        },
+    }
+}
+
+/// Ctrl keys that mean the same everywhere they make sense.
+fn global(code: KeyCode, ctrl: bool, context: Context) -> Option<Action> {
+    let in_form = matches!(context, Context::Form { .. } | Context::MultiLine);
+    let action = match (code, ctrl) {
+        (KeyCode::Char('c'), true) => {
+            if in_form {
+                Action::Quit
+            } else {
+                Action::Cancel
+            }
+        }
+        (KeyCode::Char('l'), true) => Action::Redraw,
+        (KeyCode::Char('s'), true) if in_form || context == Context::Review => Action::Save,
+        (KeyCode::Char('q'), true) | (KeyCode::F(10), _) if in_form => Action::Quit,
+        (KeyCode::F(2), _) if in_form => Action::Save,
+        (KeyCode::Char('g'), true) | (KeyCode::F(1), _) if in_form => Action::Help,
+        _ => return None,
+    };
+    Some(action)
+}
+
+fn form(key: KeyEvent, typing: Typing) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let common = match (key.code, ctrl) {
+        (KeyCode::Tab, _) => Some(Action::NextField),
+        (KeyCode::BackTab, _) => Some(Action::PrevField),
+        (KeyCode::Down, _) => Some(Action::Down),
+        (KeyCode::Up, _) => Some(Action::Up),
+        (KeyCode::Char('n'), true) | (KeyCode::PageDown, _) => Some(Action::NextTab),
+        (KeyCode::Char('p'), true) | (KeyCode::PageUp, _) => Some(Action::PrevTab),
+        (KeyCode::Char('t'), true) => Some(Action::ToggleAdvanced),
+        (KeyCode::Char('r'), true) => Some(Action::RevertField),
+        (KeyCode::Char('d'), true) => Some(Action::ResetDefaults),
+        (KeyCode::Esc, _) => Some(Action::Cancel),
+        _ => None,
+    };
+    if common.is_some() {
+        return common;
+    }
+    // Characters a field can never contain keep their command meaning in it.
+    let command_char = match (typing, key.code) {
+        (Typing::No, _) => true,
+        (_, KeyCode::Char(_)) if ctrl => false,
+        (Typing::Digits, KeyCode::Char(c)) => !c.is_ascii_digit(),
+        (Typing::Rate, KeyCode::Char(c)) => c == '?',
+        _ => false,
+    };
+    if typing != Typing::No && !command_char {
+        return match key.code {
+            KeyCode::Enter => Some(Action::NextField),
+            _ => Some(Action::Type(key)),
+        };
+    }
+    if ctrl {
+        return None;
+    }
+    match key.code {
+        KeyCode::Left => Some(Action::Left),
+        KeyCode::Right => Some(Action::Right),
+        KeyCode::Char('[') => Some(Action::PrevTab),
+        KeyCode::Char(']') => Some(Action::NextTab),
+        KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Char(' ') => Some(Action::Toggle),
+        KeyCode::Enter => Some(Action::Activate),
+        KeyCode::Char('s' | 'w') => Some(Action::Save),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('?') => Some(Action::Help),
+        KeyCode::Char('a') => Some(Action::ToggleAdvanced),
+        KeyCode::Char('r') => Some(Action::RevertField),
+        KeyCode::Char('d') => Some(Action::ResetDefaults),
+        KeyCode::Char(c @ '0'..='7') => Some(Action::Digit(c as u8 - b'0')),
+        _ => None,
+    }
+}
+
+fn multi_line(key: KeyEvent) -> Option<Action> {
+    match key.code {
+        KeyCode::Esc => Some(Action::Cancel),
+        KeyCode::Tab => Some(Action::NextField),
+        KeyCode::BackTab => Some(Action::PrevField),
+        _ => Some(Action::Type(key)),
+    }
+}
+
+/// Moving through a list or a scrolled page.
+fn list(code: KeyCode) -> Option<Action> {
+    match code {
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
+        KeyCode::Home | KeyCode::Char('g') => Some(Action::Home),
+        KeyCode::End | KeyCode::Char('G') => Some(Action::End),
+        _ => None,
+    }
+}
+
+/// The key map as the help screen shows it: (keys, what they do). Sections start with "#".
+pub const KEY_HELP: &[(&str, &str)] = &[
+    ("#", "Moving around"),
+    ("Tab, Down, j", "next field (Shift-Tab, Up, k: previous)"),
+    ("[ ]", "previous/next tab (not in a text field)"),
+    ("Left/Right", "the same, where there is no text cursor"),
+    ("Ctrl-N, Ctrl-P", "next/previous tab, anywhere (PgDn/PgUp too)"),
+    ("a, Ctrl-T", "Basic (General only) or Advanced (all tabs)"),
+    ("#", "Changing values"),
+    ("typing", "edits the focused text field; the first key"),
+    ("", "replaces the value (Left/Right/End first to keep it)"),
+    ("Enter", "in a text field: go to the next field"),
+    ("Esc", "in a text field: undo the typing in this field"),
+    ("Space", "tick a checkbox or a permissions cell"),
+    ("0-7", "on a permissions row: set the row from a digit"),
+    ("Enter", "open a list: Up/Down, Enter picks, Esc keeps"),
+    ("Enter", "edit a multi-line field; Esc or Tab leaves it"),
+    ("r, Ctrl-R", "revert the focused field to its saved value"),
+    ("d, Ctrl-D", "reset every field to its default (asks first)"),
+    ("#", "Saving and leaving"),
+    ("s, w, Ctrl-S, F2", "review the changes and the proftpd.conf diff,"),
+    ("", "then Enter saves (atomically) or Esc goes back"),
+    ("q, Ctrl-Q, Ctrl-C, F10", "quit; asks first when changes are unsaved"),
+    ("?, Ctrl-G, F1", "this help"),
+    ("Ctrl-L", "repaint the whole screen"),
+    ("--mouse", "start with this for the mouse wheel (off by default)"),
+    ("#", "Notes"),
+    ("letters", "are commands except in fields that take them"),
+    ("", "(paths, host names, bandwidth units): use Ctrl keys"),
+    ("Ctrl-S, Ctrl-Q", "may be lost to XON/XOFF flow control on serial"),
+    ("", "lines: use s or w to save and q to quit from"),
+    ("", "any field that is not a text field"),
+    ("marks", "! error (blocks saving)  ~ warning  * changed"),
+    ("", "> the focused field"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn letters_are_typed_in_text_fields_and_commands_elsewhere() {
+        let q = press(KeyCode::Char('q'));
+        assert_eq!(map(q, Context::Form(Typing::Text)), Some(Action::Type(q)));
+        assert_eq!(map(q, Context::Form(Typing::No)), Some(Action::Quit));
+        assert_eq!(map(q, Context::Form(Typing::Digits)), Some(Action::Quit), "no digit");
+        let help = press(KeyCode::Char('?'));
+        assert_eq!(map(help, Context::Form(Typing::Rate)), Some(Action::Help));
+        let m = press(KeyCode::Char('m'));
+        assert_eq!(map(m, Context::Form(Typing::Rate)), Some(Action::Type(m)));
+        let seven = press(KeyCode::Char('7'));
+        assert_eq!(map(seven, Context::Form(Typing::Digits)), Some(Action::Type(seven)));
+        assert_eq!(map(ctrl('q'), Context::Form(Typing::Text)), Some(Action::Quit));
+        assert_eq!(map(ctrl('s'), Context::MultiLine), Some(Action::Save));
+    }
+
+    #[test]
+    fn every_action_has_a_key_without_function_keys() {
+        let form = Context::Form(Typing::No);
+        let keys = [
+            (press(KeyCode::Tab), Action::NextField),
+            (press(KeyCode::Char(']')), Action::NextTab),
+            (ctrl('n'), Action::NextTab),
+            (press(KeyCode::Char('s')), Action::Save),
+            (press(KeyCode::Char('?')), Action::Help),
+            (ctrl('g'), Action::Help),
+            (ctrl('t'), Action::ToggleAdvanced),
+            (ctrl('r'), Action::RevertField),
+            (ctrl('d'), Action::ResetDefaults),
+            (ctrl('l'), Action::Redraw),
+        ];
+        for (key, action) in keys {
+            assert_eq!(map(key, form), Some(action), "{key:?}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! What a save would change: the fields, and the proftpd.conf the settings produce.
+
+use similar::TextDiff;
+
+use crate::proftpd::{Facts, render};
+use crate::settings::{Field, Settings};
+
+/// One changed setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub field: Field,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKind {
+    Header,
+    Hunk,
+    Context,
+    Added,
+    Removed,
+}
+
+/// What the review screen can do with the reviewed settings.
+///
+/// `SaveAndApply` is offered only when the program wires an [`super::ApplyHook`]; this
+/// module never applies anything itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    Save,
+    SaveAndApply,
+}
+
+/// The review screen's content and scroll position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub changes: Vec<Change>,
+    pub diff: Vec<(DiffKind, String)>,
+    pub warnings: Vec<String>,
+    pub scroll: u16,
+    /// Quit once saved (the save came from the unsaved-changes question).
+    pub quit_after: bool,
+}
+
+/// Every field whose value differs between `saved` and `edited`, in screen order.
+pub fn changes(saved: &Settings, edited: &Settings) -> Vec<Change> {
+    Field::ALL
+        .iter()
+        .filter(|f| f.get(saved) != f.get(edited))
+        .map(|&field| Change {
+            field,
+            old: field.get(saved).display(),
+            new: field.get(edited).display(),
+        })
+        .collect()
+}
+
+/// Unified diff of the proftpd.conf rendered from `saved` and from `edited`.
+pub fn config_diff(
+    saved: (&Settings, &Facts),
+    edited: (&Settings, &Facts),
+) -> Vec<(DiffKind, String)> {
+    let old = render(saved.0, saved.1).config;
+    let new = render(edited.0, edited.1).config;
+    let diff = TextDiff::from_lines(&old, &new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("proftpd.conf from the saved settings", "proftpd.conf after this save")
+        .to_string();
+    text.lines()
+        .map(|line| {
+            let kind = if line.starts_with("+++") || line.starts_with("---") {
+                DiffKind::Header
+            } else if line.starts_with("@@") {
+                DiffKind::Hunk
+            } else if line.starts_with('+') {
+                DiffKind::Added
+            } else if line.starts_with('-') {
+                DiffKind::Removed
+            } else {
+                DiffKind::Context
+            };
+            (kind, line.to_owned())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::Paths;
+
+    #[test]
+    fn lists_changed_fields_and_diffs_the_config() {
+        let saved = Settings::default();
+        let mut edited = saved.clone();
+        edited.port = 2121;
+        edited.local_upload = crate::settings::Rate(512_000);
+        let c = changes(&saved, &edited);
+        assert_eq!(c.len(), 2);
+        assert_eq!((c[0].old.as_str(), c[0].new.as_str()), ("21", "2121"));
+        assert_eq!(c[1].new, "500 MiB/s");
+        let facts = Facts {
+            paths: Paths::new("/sandbox"),
+            hostname: "nas".into(),
+            ftp_group_exists: true,
+            certificate: None,
+        };
+        let diff = config_diff((&saved, &facts), (&edited, &facts));
+        assert!(diff.contains(&(DiffKind::Removed, "-Port 21".into())), "{diff:?}");
+        assert!(diff.contains(&(DiffKind::Added, "+Port 2121".into())), "{diff:?}");
+    }
+}

@@ -1,0 +1,129 @@
+//! Saving: full validation, the review screen, the atomic write, and refusals that say
+//! exactly which fields stand in the way.
+
+use super::app::{App, Deferred, Screen};
+use super::keys::Action;
+use super::review::{self, Commit, Review};
+use super::view;
+use crate::settings::{Field, Section, store};
+
+impl App {
+    /// Save was asked for: check everything (with DNS), then review or refuse.
+    pub(super) fn request_save(&mut self, quit_after: bool) {
+        self.leave_field();
+        if self.masquerade_needs_dns() {
+            let address = self.settings.masquerade_address.trim().to_owned();
+            self.info(format!("Checking that {address} resolves before saving..."));
+            self.deferred = Some(Deferred::Save { quit_after });
+        } else {
+            self.review_or_refuse(quit_after);
+        }
+    }
+
+    pub(super) fn review_or_refuse(&mut self, quit_after: bool) {
+        self.validate_fully();
+        self.screen = Screen::Form;
+        let failing = self.error_fields();
+        if !failing.is_empty() {
+            self.refuse(&failing);
+            return;
+        }
+        let changes = review::changes(&self.saved, &self.settings);
+        if changes.is_empty() && self.env.settings_file.exists() {
+            if quit_after {
+                self.quit = true;
+            }
+            self.info("Nothing to save: every setting is as saved");
+            return;
+        }
+        let diff = review::config_diff(
+            (&self.saved, &self.facts(&self.saved)),
+            (&self.settings, &self.facts(&self.settings)),
+        );
+        let warnings = self
+            .report
+            .warnings()
+            .filter(|p| p.field.is_visible(&self.settings))
+            .map(|p| format!("{}: {}", p.field.label(), p.message))
+            .collect();
+        self.message = None;
+        self.screen = Screen::Review(Review { changes, diff, warnings, scroll: 0, quit_after });
+    }
+
+    /// Says which tabs and fields hold errors and takes the focus to the first one.
+    fn refuse(&mut self, failing: &[Field]) {
+        let count: usize = Section::ALL.iter().map(|s| self.error_count(*s)).sum();
+        let by_tab: Vec<String> = Section::ALL
+            .iter()
+            .filter_map(|section| {
+                let labels: Vec<&str> =
+                    failing.iter().filter(|f| f.section() == *section).map(|f| f.label()).collect();
+                (!labels.is_empty()).then(|| format!("{}: {}", section.title(), labels.join(", ")))
+            })
+            .collect();
+        let first = failing[0];
+        if first.section() != Section::General {
+            self.advanced = true;
+        }
+        if first.is_visible(&self.settings) {
+            self.leave_field();
+            self.focus.set_field(first);
+            self.enter_field();
+        }
+        let plural = if count == 1 { "error" } else { "errors" };
+        self.error(format!(
+            "Not saved: {count} {plural} ({}). Fix the fields marked !",
+            by_tab.join("; ")
+        ));
+    }
+
+    pub(super) fn review_action(&mut self, mut review: Review, action: Action) -> bool {
+        // Title, status, hints and the frame take at least 5 lines.
+        let page = self.area.height.saturating_sub(5).max(1);
+        let last = (view::review_lines(&review, &self.theme, self.area.width.saturating_sub(2))
+            .len() as u16)
+            .saturating_sub(page);
+        match action {
+            Action::Up => review.scroll = review.scroll.saturating_sub(1),
+            Action::Down => review.scroll = (review.scroll + 1).min(last),
+            Action::PageUp => review.scroll = review.scroll.saturating_sub(page),
+            Action::PageDown => review.scroll = (review.scroll + page).min(last),
+            Action::Home => review.scroll = 0,
+            Action::End => review.scroll = last,
+            Action::Save => return self.commit(Commit::Save, review.quit_after),
+            Action::Apply if self.env.apply.is_some() => {
+                return self.commit(Commit::SaveAndApply, review.quit_after);
+            }
+            Action::Cancel => return true,
+            _ => {
+                self.screen = Screen::Review(review);
+                return false;
+            }
+        }
+        self.screen = Screen::Review(review);
+        true
+    }
+
+    /// Writes the settings file (atomically), then applies them when asked and wired.
+    fn commit(&mut self, commit: Commit, quit_after: bool) -> bool {
+        let file = self.env.settings_file.clone();
+        if let Err(e) = store::save(&file, &self.settings) {
+            self.error(format!("Could not save {}: {e}. The file was not changed", file.display()));
+            return true;
+        }
+        self.saved = self.settings.clone();
+        self.editors.sync(&self.saved);
+        self.enter_field();
+        self.info(format!("Saved {}. `ftpconf apply` puts it into service", self.env.file_label));
+        if let (Commit::SaveAndApply, Some(apply)) = (commit, self.env.apply) {
+            match apply(&self.env.paths, &file) {
+                Ok(outcome) => self.info(outcome),
+                Err(why) => self.error(format!("Saved, but not applied: {why}")),
+            }
+        }
+        if quit_after {
+            self.quit = true;
+        }
+        true
+    }
+}

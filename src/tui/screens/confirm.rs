@@ -1,0 +1,40 @@
+//! Questions in a box over the form: unsaved changes on quit, reset to defaults.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::tui::app::{Confirm, ConfirmKind};
+use crate::tui::theme::Theme;
+
+fn question(kind: ConfirmKind) -> (&'static str, &'static str) {
+    match kind {
+        ConfirmKind::Quit => (
+            " Unsaved changes ",
+            "Some settings are not saved. Save them (after a review), discard them and quit, or go back to the form?",
+        ),
+        ConfirmKind::ResetDefaults => (
+            " Reset to defaults ",
+            "Set every field to its default (TrueNAS's fresh-install values)? Nothing is written until you save.",
+        ),
+    }
+}
+
+pub fn draw(confirm: &Confirm, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let (title, text) = question(confirm.kind);
+    let box_area = area.centered(Constraint::Length(area.width.min(60)), Constraint::Length(7));
+    let mut buttons = Vec::new();
+    for (i, (key, label)) in confirm.kind.buttons().iter().enumerate() {
+        let style = if i == confirm.selected { theme.button_selected } else { theme.button };
+        buttons.push(Span::styled(format!("[{}] {label}", key.to_ascii_uppercase()), style));
+        buttons.push(Span::raw("  "));
+    }
+    let lines = vec![Line::raw(text), Line::raw(""), Line::from(buttons)];
+    let block = Block::bordered()
+        .border_set(theme.symbols.border)
+        .border_style(theme.border_focused)
+        .title(Line::styled(title, theme.title));
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), box_area);
+}

@@ -1,0 +1,28 @@
+//! The key help page (`?`): every key, from the same table the key map is checked against.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::tui::keys::KEY_HELP;
+use crate::tui::theme::Theme;
+
+pub fn draw(scroll: u16, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let width = KEY_HELP.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 2;
+    let lines: Vec<Line> = KEY_HELP
+        .iter()
+        .map(|(keys, what)| match *keys {
+            "#" => Line::styled(*what, theme.title),
+            _ => Line::from(vec![
+                Span::styled(format!("  {keys:<width$}"), theme.key),
+                Span::raw(*what),
+            ]),
+        })
+        .collect();
+    let block = Block::bordered()
+        .border_set(theme.symbols.border)
+        .border_style(theme.border_focused)
+        .title(Line::styled(" Keys ", theme.title));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}

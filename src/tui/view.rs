@@ -1,0 +1,372 @@
+//! A plain snapshot of what to draw, built from the app state (television's draw
+//! context). The screens render it with pure functions; nothing here touches a terminal.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::app::{App, Confirm, MessageKind, Screen};
+use super::dropdown::Dropdown;
+use super::editors::is_multiline;
+use super::focus::{self, Row};
+use super::review::{DiffKind, Review};
+use super::screens::form::FormLayout;
+use super::theme::Theme;
+use super::widgets::{
+    CheckboxWidget, Common, FieldWidget, FixedWidget, PermissionsWidget, RateWidget, SelectWidget,
+    TextAreaWidget, TextWidget,
+};
+use crate::settings::{Field, Kind, Section, Severity, Value, text};
+
+pub struct View<'a> {
+    pub theme: &'a Theme,
+    pub title: String,
+    pub page: Page<'a>,
+    pub status: Status,
+    /// (keys, what they do) for the bottom bar.
+    pub hints: Vec<(String, &'static str)>,
+    pub overlay: Overlay<'a>,
+}
+
+pub enum Page<'a> {
+    Form(FormView<'a>),
+    Review(&'a Review),
+    Help { scroll: u16 },
+}
+
+pub enum Overlay<'a> {
+    None,
+    Dropdown(&'a Dropdown),
+    Confirm(Confirm),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Info(String),
+    Error(String),
+    /// Counts of errors, warnings and changes when there is no message.
+    Summary(String),
+}
+
+pub struct TabView {
+    pub title: &'static str,
+    pub errors: usize,
+    pub selected: bool,
+}
+
+pub struct FormView<'a> {
+    pub tabs: Vec<TabView>,
+    pub advanced: bool,
+    /// Errors in tabs that Basic mode hides.
+    pub hidden_errors: usize,
+    pub section_title: &'static str,
+    pub rows: Vec<RowView<'a>>,
+    /// Errors on fields that are hidden (their toggle is off), so they are not lost.
+    pub notes: Vec<String>,
+    pub scroll: u16,
+    /// Help for the focused row: (label, text).
+    pub help: (&'static str, &'static str),
+}
+
+pub struct RowView<'a> {
+    pub focused: bool,
+    pub changed: bool,
+    /// Severity and message lines, already wrapped to the form's width.
+    pub problems: Vec<(Severity, Vec<String>)>,
+    pub widget: FieldWidget<'a>,
+}
+
+impl RowView<'_> {
+    pub fn height(&self) -> u16 {
+        let messages: usize = self.problems.iter().map(|(_, lines)| lines.len()).sum();
+        self.widget.height() + messages as u16
+    }
+}
+
+/// Builds the view of `app` for a screen of `area`.
+pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
+    let theme = &app.theme;
+    let title = format!(
+        "ftpconf {sep} {} {sep} {} {sep} {}",
+        app.env.host,
+        app.env.service,
+        app.env.file_label,
+        sep = theme.symbols.separator
+    );
+    let status = match &app.message {
+        Some(m) if m.kind == MessageKind::Error => Status::Error(m.text.clone()),
+        Some(m) => Status::Info(m.text.clone()),
+        None => Status::Summary(summary(app)),
+    };
+    let status_height = super::screens::status_height(&status, area.width);
+    let page = match &app.screen {
+        Screen::Review(review) => Page::Review(review),
+        Screen::Help { scroll } => Page::Help { scroll: *scroll },
+        _ => Page::Form(form(app, FormLayout::new(area, status_height))),
+    };
+    let overlay = match &app.screen {
+        Screen::Dropdown(d) => Overlay::Dropdown(d),
+        Screen::Confirm(c) => Overlay::Confirm(*c),
+        _ => Overlay::None,
+    };
+    View { theme, title, page, status, hints: super::screens::hints(app), overlay }
+}
+
+fn summary(app: &App) -> String {
+    let errors: usize = Section::ALL.iter().map(|s| app.error_count(*s)).sum();
+    let warnings = app.report.warnings().filter(|p| p.field.is_visible(&app.settings)).count();
+    let changes = super::review::changes(&app.saved, &app.settings).len();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let changes = match changes {
+        0 => "no unsaved changes".to_owned(),
+        n => format!("{} unsaved", plural(n, "change")),
+    };
+    format!("{} | {} | {changes}", plural(errors, "error"), plural(warnings, "warning"))
+}
+
+fn form(app: &App, layout: FormLayout) -> FormView<'_> {
+    let theme = &app.theme;
+    let section = app.focus.tab();
+    let width = layout.rows_width();
+    let rows: Vec<Row> = focus::rows(section, &app.settings);
+    let focused_row = app.focus.row(&app.settings);
+    let label_width = rows.iter().map(|r| label(*r).chars().count() as u16).max().unwrap_or(0) + 2;
+    let label_width = label_width.min(width / 2);
+    let editing = match app.screen {
+        Screen::Editing(f) => Some(f),
+        _ => None,
+    };
+    let row_views: Vec<RowView> = rows
+        .iter()
+        .map(|&row| {
+            let common =
+                Common { label: label(row), label_width, focused: row == focused_row, theme };
+            RowView {
+                focused: common.focused,
+                changed: row.field().is_some_and(|f| f.get(&app.settings) != f.get(&app.saved)),
+                problems: row.field().map(|f| problem_lines(app, f, width)).unwrap_or_default(),
+                widget: widget(app, row, common, editing),
+            }
+        })
+        .collect();
+    let notes = section
+        .fields()
+        .filter(|f| !f.is_visible(&app.settings))
+        .flat_map(|f| {
+            app.problems(f).into_iter().filter(|p| p.0 == Severity::Error).map(move |p| (f, p.1))
+        })
+        .map(|(f, message)| format!("! {} (hidden): {message}", f.label()))
+        .collect();
+    let scroll = scroll_for(&row_views, app.scroll, layout.rows_height());
+    let help = match focused_row {
+        Row::Field(f) => (f.label(), f.help()),
+        Row::NoCertRequest => {
+            let t = text::lookup(text::NO_CERT_REQUEST);
+            (t.label.as_str(), t.help.as_str())
+        }
+    };
+    let tabs = app
+        .tabs()
+        .iter()
+        .map(|s| TabView { title: s.title(), errors: app.error_count(*s), selected: *s == section })
+        .collect();
+    let hidden_errors = Section::ALL[app.tabs().len()..].iter().map(|s| app.error_count(*s)).sum();
+    FormView {
+        tabs,
+        advanced: app.advanced,
+        hidden_errors,
+        section_title: section.title(),
+        rows: row_views,
+        notes,
+        scroll,
+        help,
+    }
+}
+
+/// The field's problems, each marked ("!" error, "~" warning) and wrapped to `width`
+/// with a hanging indent.
+fn problem_lines(app: &App, field: Field, width: u16) -> Vec<(Severity, Vec<String>)> {
+    let problems = app.problems(field).into_iter();
+    problems
+        .map(|(severity, message)| {
+            let mark = if severity == Severity::Error { "! " } else { "~ " };
+            let lines = wrap(&capitalized(&message), width.saturating_sub(4) as usize);
+            let lines = lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| format!("{}{line}", if i == 0 { mark } else { "  " }))
+                .collect();
+            (severity, lines)
+        })
+        .collect()
+}
+
+/// Messages are written to follow a field name ("is required…"); alone they start a
+/// sentence. Program names keep their case.
+fn capitalized(message: &str) -> String {
+    if message.starts_with("proftpd") || message.starts_with("ftpconf") {
+        return message.to_owned();
+    }
+    let mut chars = message.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn label(row: Row) -> &'static str {
+    match row {
+        Row::Field(f) => f.label(),
+        Row::NoCertRequest => &text::lookup(text::NO_CERT_REQUEST).label,
+    }
+}
+
+fn widget<'a>(
+    app: &'a App,
+    row: Row,
+    common: Common<'a>,
+    editing: Option<Field>,
+) -> FieldWidget<'a> {
+    let Row::Field(field) = row else {
+        return FieldWidget::Fixed(FixedWidget { common, text: "always in effect" });
+    };
+    let value = field.get(&app.settings);
+    let text_widget = |width| {
+        app.editors.text(field).map(|t| TextWidget {
+            common,
+            input: &t.input,
+            width,
+            selected: t.fresh,
+        })
+    };
+    match (field.kind(), value) {
+        (Kind::Number { .. }, _) => text_widget(10).map(FieldWidget::Text),
+        (Kind::PassivePort, _) => text_widget(10).map(FieldWidget::Text),
+        (Kind::Line | Kind::Directory, _) => text_widget(u16::MAX).map(FieldWidget::Text),
+        (Kind::Rate, Value::Rate(rate)) => text_widget(16).map(|text| {
+            let explain = app.editors.parse_error(field).is_none().then(|| explain(rate));
+            FieldWidget::Rate(RateWidget { text, explain })
+        }),
+        (Kind::Toggle | Kind::TlsOption(_), Value::Bool(on)) => {
+            Some(FieldWidget::Checkbox(CheckboxWidget { common, on }))
+        }
+        (Kind::Policy, Value::Policy(p)) => Some(FieldWidget::Select(SelectWidget {
+            common,
+            value: p.label().to_owned(),
+            note: Some(p.meaning().to_owned()),
+            width: 16,
+        })),
+        (Kind::Certificate, Value::Text(name)) => {
+            let found = super::dropdown::certificates(&app.env.paths);
+            let (value, note) = match (name.is_empty(), found.is_empty()) {
+                (true, true) => (
+                    "(none found)".to_owned(),
+                    Some("no NAME.crt + NAME.key pair in the certificate directory".to_owned()),
+                ),
+                (true, false) => ("(choose)".to_owned(), None),
+                (false, _) => (name, None),
+            };
+            Some(FieldWidget::Select(SelectWidget { common, value, note, width: 24 }))
+        }
+        (Kind::Permissions, Value::Mode(mode)) => {
+            Some(FieldWidget::Permissions(PermissionsWidget {
+                common,
+                mode,
+                cell: common.focused.then_some(app.focus.cell),
+                for_files: field == Field::FilePermissions,
+            }))
+        }
+        _ if is_multiline(field) => app.editors.area(field).map(|area| {
+            FieldWidget::TextArea(TextAreaWidget { common, area, editing: editing == Some(field) })
+        }),
+        _ => None,
+    }
+    .unwrap_or(FieldWidget::Fixed(FixedWidget { common, text: "(cannot be shown)" }))
+}
+
+/// What a rate means, without "100 KiB/s = 100 KiB/s" when it is already in KiB/s.
+fn explain(rate: crate::settings::Rate) -> String {
+    if !rate.is_unlimited() && rate.human() == format!("{} KiB/s", rate.0) {
+        format!("{} per session", rate.human())
+    } else {
+        rate.explain()
+    }
+}
+
+/// The first line to show so that the focused row is entirely visible, moving as little
+/// as possible from `previous`.
+fn scroll_for(rows: &[RowView], previous: u16, height: u16) -> u16 {
+    let total: u16 = rows.iter().map(RowView::height).sum();
+    let mut top = 0;
+    for row in rows {
+        let bottom = top + row.height();
+        if row.focused {
+            let mut scroll = previous.min(total.saturating_sub(height));
+            if bottom > scroll + height {
+                scroll = bottom.saturating_sub(height);
+            }
+            return scroll.min(top);
+        }
+        top = bottom;
+    }
+    0
+}
+
+/// Greedy word wrap; words longer than `width` are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(10);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if !line.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// The review screen's lines: the changes, the warnings, then the proftpd.conf diff.
+pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let mut lines =
+        vec![Line::styled(format!("Changed settings ({}):", review.changes.len()), theme.title)];
+    if review.changes.is_empty() {
+        lines.push(Line::raw("  none (the settings file will be written for the first time)"));
+    }
+    for change in &review.changes {
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(format!("{}: ", change.field.label()), theme.label),
+            Span::styled(change.old.clone(), theme.diff_removed),
+            Span::raw(format!(" {} ", theme.symbols.arrow)),
+            Span::styled(change.new.clone(), theme.diff_added),
+        ]));
+    }
+    if !review.warnings.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Warnings (saving is allowed):", theme.title));
+        for warning in &review.warnings {
+            for (i, line) in wrap(warning, width.saturating_sub(6) as usize).iter().enumerate() {
+                let mark = if i == 0 { "~" } else { " " };
+                lines.push(Line::styled(format!("  {mark} {line}"), theme.warning));
+            }
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("proftpd.conf that `ftpconf apply` would write:", theme.title));
+    if review.diff.is_empty() {
+        lines.push(Line::raw("  no difference"));
+    }
+    for (kind, text) in &review.diff {
+        let style = match kind {
+            DiffKind::Header => theme.muted,
+            DiffKind::Hunk => theme.diff_hunk,
+            DiffKind::Added => theme.diff_added,
+            DiffKind::Removed => theme.diff_removed,
+            DiffKind::Context => theme.help,
+        };
+        lines.push(Line::styled(text.clone(), style));
+    }
+    lines
+}

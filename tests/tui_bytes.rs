@@ -1,0 +1,134 @@
+//! Bytes written to the terminal (what a 9600-baud serial console pays for), counted
+//! through a CrosstermBackend over a counting writer. Deterministic budgets, not timings.
+//! `cargo test --test tui_bytes -- --nocapture` prints the measured numbers.
+
+mod tui_support;
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use crossterm::event::{Event, KeyCode};
+use ftpconf::tui::{App, draw, fixed_terminal, run_loop};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tui_support::{Sandbox, ctrl, key};
+
+/// Counts every byte written.
+#[derive(Clone, Default)]
+struct Meter(Arc<Mutex<usize>>);
+
+impl Meter {
+    fn total(&self) -> usize {
+        *self.0.lock().unwrap()
+    }
+}
+
+impl Write for Meter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        *self.0.lock().unwrap() += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Bytes written while handling `event` (drawing only when the app asks, as the loop does).
+fn bytes_for(
+    terminal: &mut Terminal<CrosstermBackend<Meter>>,
+    app: &mut App,
+    meter: &Meter,
+    event: Event,
+) -> usize {
+    let before = meter.total();
+    if app.handle_event(&event) {
+        draw(terminal, app).unwrap();
+    }
+    meter.total() - before
+}
+
+#[test]
+fn a_keystroke_costs_at_most_64_bytes_at_80x24() {
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app();
+    let meter = Meter::default();
+    let mut terminal = fixed_terminal(meter.clone(), 80, 24).unwrap();
+    draw(&mut terminal, &mut app).unwrap();
+    let first_frame = meter.total();
+
+    let next_field = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Tab));
+    let end = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::End));
+    let first_change = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Char('0')));
+    let keystroke = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Char('0')));
+    let backspace = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Backspace));
+    let nothing = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::F(12)));
+    let advanced = bytes_for(&mut terminal, &mut app, &meter, ctrl('t'));
+    let tab_switch = bytes_for(&mut terminal, &mut app, &meter, ctrl('n'));
+    eprintln!(
+        "bytes at 80x24: first frame {first_frame}, next field {next_field}, End {end}, \
+         first change (adds '*' and the change count) {first_change}, one more character \
+         {keystroke}, backspace {backspace}, unbound key {nothing}, Basic->Advanced {advanced}, \
+         tab switch General->Access {tab_switch}"
+    );
+    assert!(keystroke <= 64, "one typed character wrote {keystroke} bytes");
+    assert!(backspace <= 64, "one backspace wrote {backspace} bytes");
+    assert_eq!(nothing, 0, "a key that does nothing must not redraw");
+    assert!(first_frame > 1000, "the first frame draws the whole screen ({first_frame})");
+    assert!(tab_switch < first_frame, "a tab switch is a diff, not a full repaint");
+    let repaint = bytes_for(&mut terminal, &mut app, &meter, ctrl('l'));
+    assert!(repaint > first_frame / 2, "Ctrl-L rewrites the screen ({repaint} bytes)");
+}
+
+#[test]
+fn monochrome_first_frame_is_smaller() {
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app_with(ftpconf::tui::Theme::new(true, true));
+    let meter = Meter::default();
+    let mut terminal = fixed_terminal(meter.clone(), 80, 24).unwrap();
+    draw(&mut terminal, &mut app).unwrap();
+    let first_frame = meter.total();
+    let tab = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Tab));
+    let keystroke = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Char('9')));
+    let keystroke2 = bytes_for(&mut terminal, &mut app, &meter, key(KeyCode::Char('9')));
+    eprintln!(
+        "bytes at 80x24, NO_COLOR + --ascii: first frame {first_frame}, next field {tab}, \
+         first key {keystroke}, next key {keystroke2}"
+    );
+    assert!(keystroke2 <= 64);
+}
+
+#[test]
+fn an_idle_editor_writes_nothing() {
+    let meter = Meter::default();
+    let (events, received) = mpsc::channel::<io::Result<Event>>();
+    let loop_meter = meter.clone();
+    let editor = std::thread::spawn(move || {
+        let sandbox = Sandbox::new();
+        let mut app = sandbox.app();
+        let mut terminal = fixed_terminal(loop_meter, 80, 24).unwrap();
+        run_loop(&mut terminal, &mut app, received, false).map_err(|e| e.to_string())
+    });
+    let settle = |meter: &Meter| {
+        // Wait until the loop has drawn what it was going to draw.
+        let mut last = meter.total();
+        loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = meter.total();
+            if now == last && now > 0 {
+                return now;
+            }
+            last = now;
+        }
+    };
+    let after_first_frame = settle(&meter);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(meter.total(), after_first_frame, "nothing is written while idle");
+    events.send(Ok(key(KeyCode::Down))).unwrap();
+    let after_key = settle(&meter);
+    assert!(after_key > after_first_frame, "a key that moves the focus redraws");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(meter.total(), after_key, "and then nothing again");
+    events.send(Ok(ctrl('q'))).unwrap();
+    editor.join().unwrap().unwrap();
+}

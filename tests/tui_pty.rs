@@ -1,0 +1,309 @@
+//! The real binary in a real pseudo-terminal: start, type, save, quit; the terminal is
+//! restored (alternate screen left, cursor shown). Also: a 0x0 terminal (serial line)
+//! falls back to 80x24, and SIGTERM restores the terminal.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ftpconf::proftpd::{self, Facts};
+use ftpconf::settings::{Mode, Rate, System, TlsPolicy, store};
+use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+struct Session {
+    output: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(root: &std::path::Path, rows: u16, cols: u16, extra: &[&str]) -> Session {
+        Self::start_with(root, rows, cols, extra, false)
+    }
+
+    fn start_with(
+        root: &std::path::Path,
+        rows: u16,
+        cols: u16,
+        extra: &[&str],
+        no_color: bool,
+    ) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ftpconf"));
+        cmd.arg("--root");
+        cmd.arg(root);
+        cmd.args(extra);
+        cmd.env("TERM", "xterm");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn ftpconf");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer = pair.master.take_writer().expect("pty writer");
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session { output, writer, child, _master: pair.master }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// The screen as a vt100 terminal of `rows` x `cols` shows it.
+    fn screen(&self, rows: u16, cols: u16) -> vt100::Parser {
+        let mut parser =
+            vt100::Parser::new(NonZeroU16::new(rows).unwrap(), NonZeroU16::new(cols).unwrap(), 0);
+        parser.process(&self.bytes());
+        parser
+    }
+
+    fn wait_for(&self, text: &str, rows: u16, cols: u16) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let contents = self.screen(rows, cols).screen().contents();
+            if contents.contains(text) {
+                return contents;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; screen:\n{contents}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // Separate keys the way a person types them; a lone Esc gets longer, or it would
+        // merge with the next key into an Alt chord.
+        let pause = if bytes == b"\x1b" { 200 } else { 30 };
+        std::thread::sleep(Duration::from_millis(pause));
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread collect the last bytes.
+                std::thread::sleep(Duration::from_millis(100));
+                return status;
+            }
+            assert!(Instant::now() < deadline, "ftpconf did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+fn assert_restored(bytes: &[u8]) {
+    let tail = String::from_utf8_lossy(bytes);
+    let left = tail.rfind("\x1b[?1049l").expect("the alternate screen was left");
+    let entered = tail.rfind("\x1b[?1049h").expect("the alternate screen was entered");
+    assert!(left > entered, "left after the last enter");
+    assert!(tail[left..].contains("\x1b[?25h") || tail[..left].ends_with("\x1b[?25h"));
+    assert!(
+        tail.rfind("\x1b[?25h").unwrap() > tail.rfind("\x1b[?25l").unwrap_or(0),
+        "cursor shown at the end"
+    );
+}
+
+#[test]
+fn type_save_and_quit_in_a_real_terminal() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    let first = s.bytes().len();
+    let parser = s.screen(24, 80);
+    assert!(parser.screen().alternate_screen());
+    assert_eq!(parser.screen().cursor_position(), (3, 27), "cursor after 21 in the Port field");
+    s.send(b"3");
+    s.wait_for("[3 ", 24, 80);
+    let after_first_key = s.bytes().len();
+    s.send(b"1");
+    s.wait_for("[31 ", 24, 80);
+    let after_second_key = s.bytes().len();
+    s.send(b"\x15"); // Ctrl-U empties the field
+    s.send(b"2121");
+    s.wait_for("[2121", 24, 80);
+    assert!(after_second_key - after_first_key <= 64, "one keystroke, at most 64 bytes");
+    eprintln!(
+        "pty bytes at 80x24: start-up incl. alternate screen {first}, first key (replaces the \
+         value) {}, next key {}",
+        after_first_key - first,
+        after_second_key - after_first_key
+    );
+    s.send(b"\x13"); // Ctrl-S
+    s.wait_for("Review before saving", 24, 80);
+    assert!(s.screen(24, 80).screen().contents().contains("Port: 21 → 2121"));
+    s.send(b"\r");
+    s.wait_for("Saved /", 24, 80);
+    s.send(b"\x11"); // Ctrl-Q
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert_restored(&s.bytes());
+    let saved = store::load(&root.path().join("etc/ftpconf/ftpconf.toml")).unwrap();
+    assert_eq!(saved.port, 2121);
+}
+
+#[test]
+fn a_terminal_without_a_size_gets_80x24() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = Session::start(root.path(), 0, 0, &[]);
+    let contents = s.wait_for("Timeout", 24, 80);
+    assert!(contents.contains("General"), "{contents}");
+    assert!(s.screen(24, 80).screen().contents().lines().count() <= 24);
+    s.send(b"\x11"); // Ctrl-Q (the focus starts in Port, where q would be typed)
+    assert!(s.wait_exit().success());
+    assert_restored(&s.bytes());
+}
+
+#[test]
+fn size_flag_overrides_and_sigterm_restores_the_terminal() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = Session::start(root.path(), 40, 120, &["--size", "80x24", "--ascii"]);
+    let contents = s.wait_for("+ General -", 40, 120);
+    let widest = contents.lines().map(|l| l.trim_end().chars().count()).max().unwrap();
+    assert!(widest <= 80, "--size 80x24 limits the screen:\n{contents}");
+    s.send(b"1");
+    let pid = s.child.process_id().expect("pid");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let status = s.wait_exit();
+    assert!(!status.success(), "exits with 128+SIGTERM");
+    assert_restored(&s.bytes());
+    assert!(!root.path().join("etc/ftpconf/ftpconf.toml").exists(), "nothing saved");
+}
+
+/// Keys as a terminal sends them.
+const TAB: &str = "\t";
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+const SPACE: &str = " ";
+const NEXT_TAB: &str = "\x0e"; // Ctrl-N
+
+/// The done-when of the editor: every setting found, changed and saved with the keyboard
+/// alone, and the result accepted by `proftpd -t`; in colour, with NO_COLOR, with --ascii.
+fn every_setting(no_color: bool, extra: &[&str]) {
+    let root = tempfile::tempdir().unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    std::fs::create_dir_all(paths.certificate_dir()).unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["nas.local".into()]).unwrap();
+    std::fs::write(paths.certificate_file("nas"), cert.cert.pem()).unwrap();
+    std::fs::write(paths.certificate_key("nas"), cert.signing_key.serialize_pem()).unwrap();
+    let anon = root.path().join("anon");
+    std::fs::create_dir(&anon).unwrap();
+    let anon = anon.to_str().unwrap().to_owned();
+
+    let mut s = Session::start_with(root.path(), 24, 80, extra, no_color);
+    s.wait_for("Timeout", 24, 80);
+    let mut keys: Vec<&str> = vec!["2121", TAB, "20", TAB, "4", TAB, "3", TAB, "120", TAB, "900"];
+    keys.extend([TAB, "a", "]"]);
+    // Access: chroot off, anonymous on + path, local on, IDENT on, grids 640 and 750.
+    keys.extend([SPACE, DOWN, SPACE, DOWN, &anon, TAB, SPACE, DOWN, SPACE, DOWN]);
+    keys.extend(["6", DOWN, "4", DOWN, "0", DOWN, "7", DOWN, "5", DOWN, "0", DOWN, NEXT_TAB]);
+    // TLS: on, certificate nas, policy Ctrl, every option but Allow Per User.
+    keys.extend([SPACE, DOWN, ENTER, ENTER, DOWN, ENTER, DOWN, DOWN, DOWN, DOWN, DOWN, ENTER]);
+    keys.extend([DOWN, SPACE, DOWN, SPACE, DOWN, DOWN, SPACE, DOWN, SPACE, DOWN, SPACE]);
+    keys.extend([DOWN, DOWN, SPACE, DOWN, SPACE, DOWN, SPACE, DOWN, SPACE, DOWN, SPACE]);
+    // Other.
+    keys.extend([NEXT_TAB, "50000", TAB, "50100", TAB, SPACE, DOWN, SPACE, DOWN, SPACE]);
+    keys.extend([DOWN, "192.0.2.10", TAB, ENTER, "Hello", ENTER, "World", ESC, TAB, ENTER]);
+    keys.extend(["MaxStoreFileSize 100 Gb", ESC]);
+    // Bandwidth.
+    keys.extend([NEXT_TAB, "500M", TAB, "1G", TAB, "100", TAB, "2 TB"]);
+    for key in keys {
+        s.send(key.as_bytes());
+    }
+    s.wait_for("2 TiB/s = ", 24, 80);
+    s.send(b"\x13");
+    s.wait_for("Changed settings (38)", 24, 80);
+    s.send(ENTER.as_bytes());
+    s.wait_for("Saved /", 24, 80);
+    s.send(b"\x11");
+    assert!(s.wait_exit().success());
+    assert_restored(&s.bytes());
+    let output = String::from_utf8_lossy(&s.bytes()).into_owned();
+    let coloured = output.contains("\x1b[38;5;") || output.contains("\x1b[48;5;");
+    assert_eq!(coloured, !no_color, "colours are written unless NO_COLOR is set");
+    if extra.contains(&"--ascii") {
+        assert!(!output.contains('┌') && !output.contains('│'), "--ascii draws no box characters");
+    }
+
+    let saved = store::load(&paths.settings_file()).unwrap();
+    let g = (saved.port, saved.clients, saved.connections_per_ip, saved.login_attempts);
+    assert_eq!(g, (2121, 20, 4, 3));
+    assert_eq!((saved.notransfer_timeout, saved.timeout), (120, 900));
+    assert!(!saved.always_chroot && saved.anonymous_login && saved.local_user_login);
+    assert!(saved.require_ident);
+    assert_eq!(saved.anonymous_path, anon);
+    assert_eq!(saved.file_permissions, Mode::from_bits(0o640));
+    assert_eq!(saved.directory_permissions, Mode::from_bits(0o750));
+    assert!(saved.tls_enable && saved.certificate == "nas");
+    assert_eq!(saved.tls_policy, TlsPolicy::Ctrl);
+    assert!(saved.tls_allow_client_renegotiations && saved.tls_allow_dot_login);
+    assert!(!saved.tls_allow_per_user);
+    assert!(saved.tls_common_name_required && saved.tls_enable_diags);
+    assert!(saved.tls_export_cert_data && saved.tls_no_empty_fragments);
+    assert!(saved.tls_no_session_reuse_required && saved.tls_std_env_vars);
+    assert!(saved.tls_dns_name_required && saved.tls_ip_address_required);
+    assert_eq!((saved.passive_port_min, saved.passive_port_max), (50000, 50100));
+    assert!(saved.fxp && saved.allow_resume && saved.reverse_dns);
+    assert_eq!(saved.masquerade_address, "192.0.2.10");
+    assert_eq!(saved.display_login, "Hello\nWorld");
+    assert_eq!(saved.auxiliary_parameters, "MaxStoreFileSize 100 Gb");
+    assert_eq!(saved.local_upload, Rate(512_000));
+    assert_eq!(saved.local_download, Rate(1_048_576));
+    assert_eq!(saved.anonymous_upload, Rate(100));
+    assert_eq!(saved.anonymous_download, Rate(2 << 30));
+
+    let system = System::new(paths.clone());
+    let rendered = proftpd::render(&saved, &Facts::gather(&saved, &system));
+    proftpd::ensure_runtime_dirs(&paths).unwrap();
+    let conf = root.path().join("proftpd.conf");
+    std::fs::write(&conf, &rendered.config).unwrap();
+    let check = std::process::Command::new("/usr/sbin/proftpd")
+        .args(["-t", "-c"])
+        .arg(&conf)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs /usr/sbin/proftpd: {e}"));
+    assert!(
+        check.status.success(),
+        "proftpd -t refused it:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn every_setting_with_the_keyboard_alone_in_colour() {
+    every_setting(false, &[]);
+}
+
+#[test]
+fn every_setting_with_the_keyboard_alone_with_no_color() {
+    every_setting(true, &[]);
+}
+
+#[test]
+fn every_setting_with_the_keyboard_alone_with_ascii() {
+    every_setting(false, &["--ascii"]);
+}
