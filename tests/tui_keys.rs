@@ -252,7 +252,10 @@ fn allow_per_user_is_an_error_until_the_policy_is_off() {
     drive(&mut terminal, &mut app, events);
     assert_eq!(app.focused_field(), Some(Field::TlsAllowPerUser));
     let screen = terminal.backend().to_string();
-    assert!(screen.contains("! proftpd refuses TLS Allow Per User with TLS Policy On"), "{screen}");
+    assert!(
+        screen.contains("! proftpd will not start with TLS Allow Per User and TLS"),
+        "{screen}"
+    );
     // Up to TLS Policy, pick Off (second entry).
     let events = vec![
         key(KeyCode::Up),

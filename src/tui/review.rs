@@ -107,6 +107,7 @@ mod tests {
             hostname: "nas".into(),
             ftp_group_exists: true,
             certificate: None,
+            loopback_only: true,
         };
         let diff = config_diff((&saved, &facts), (&edited, &facts));
         assert!(diff.contains(&(DiffKind::Removed, "-Port 21".into())), "{diff:?}");

@@ -51,8 +51,11 @@ impl Sandbox {
         let dir = self.paths.certificate_dir();
         std::fs::create_dir_all(&dir).expect("cert dir");
         std::fs::write(self.paths.certificate_file(name), cert.cert.pem()).expect("crt");
-        std::fs::write(self.paths.certificate_key(name), cert.signing_key.serialize_pem())
-            .expect("key");
+        let key = self.paths.certificate_key(name);
+        std::fs::write(&key, cert.signing_key.serialize_pem()).expect("key");
+        // A key readable by others is a (deserved) health warning; keep it private.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     }
 }
 
