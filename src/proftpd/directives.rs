@@ -119,7 +119,7 @@ pub fn lint_auxiliary(text: &str) -> Vec<String> {
                 problems.push(format!(
                     "line {n}: {name:?} is not a directive name (expected letters, digits and '_')"
                 ));
-            } else if open.is_empty() {
+            } else if open.iter().all(|(_, section)| is_server_wide(section)) {
                 match owner(name) {
                     Some(Owner::Field(field)) => problems.push(format!(
                         "line {n}: {name} is set by the {} field ({}); change it there",
@@ -138,6 +138,12 @@ pub fn lint_auxiliary(text: &str) -> Vec<String> {
         problems.push(format!("line {at}: <{name}> is never closed"));
     }
     problems
+}
+
+/// Sections whose directives still land at server level: there, a directive ftpconf
+/// writes itself would be a second occurrence that proftpd silently ignores.
+fn is_server_wide(section: &str) -> bool {
+    ["Global", "IfModule", "IfDefine"].iter().any(|s| s.eq_ignore_ascii_case(section))
 }
 
 fn first_word(line: &str) -> &str {
@@ -162,7 +168,7 @@ mod tests {
 
     #[test]
     fn auxiliary_parameters_that_are_fine() {
-        let text = "# comment\nTimesGMT on\n<Directory /mnt/x>\n  AllowOverwrite off\n  Umask 002\n</Directory>\n\nServerIdent on \"hi\"";
+        let text = "# comment\nTimesGMT on\n<Directory /mnt/x>\n  AllowOverwrite off\n  Umask 002\n</Directory>\n\nServerIdent on \"hi\"\n<Anonymous /srv/b>\n  MaxClients 3\n</Anonymous>";
         assert_eq!(lint_auxiliary(text), Vec::<String>::new());
     }
 
@@ -178,6 +184,8 @@ mod tests {
             ("<Directory /x", "must end with '>'"),
             ("-x on", "not a directive name"),
             ("Foo on \\", "backslash"),
+            ("<Global>\nMaxClients 1\n</Global>", "set by the Clients field"),
+            ("<IfModule mod_auth.c>\n  TimeoutIdle 1\n</IfModule>", "set by the Timeout field"),
         ];
         for (text, expected) in cases {
             let problems = lint_auxiliary(text);
