@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use ftpconf::paths::Paths;
 use ftpconf::proftpd::{Facts, render};
-use ftpconf::settings::{Rate, Settings, System, store, validate};
+use ftpconf::settings::{Settings, System, store, validate};
 
 fn measure(name: &str, iterations: u32, mut work: impl FnMut()) {
     for _ in 0..iterations / 10 {
@@ -24,26 +24,22 @@ fn measure(name: &str, iterations: u32, mut work: impl FnMut()) {
 fn main() {
     let system = System::new(Paths::new("/nonexistent-ftpconf-bench")).offline();
     let defaults = Settings::default();
-    let mut busy = Settings::default();
-    busy.anonymous_login = true;
-    busy.anonymous_path = "/tmp".into();
-    busy.passive_port_min = 30000;
-    busy.passive_port_max = 31000;
+    let mut busy = ftpconf::settings::samples::every_feature_on("/tmp", "nas");
+    busy.tls_enable = false;
     busy.display_login = "Welcome\n".repeat(50);
     busy.auxiliary_parameters = "TimesGMT on\n".repeat(200);
-    busy.local_download = Rate(512_000);
     let facts = Facts::gather(&busy, &system);
 
     measure("validate (defaults, offline)", 20_000, || {
         black_box(validate(black_box(&defaults), &system));
     });
-    measure("validate (200 aux lines, offline)", 20_000, || {
+    measure("validate (every feature, 200 aux lines)", 20_000, || {
         black_box(validate(black_box(&busy), &system));
     });
     measure("render (defaults)", 20_000, || {
         black_box(render(black_box(&defaults), &facts));
     });
-    measure("render (200 aux lines)", 20_000, || {
+    measure("render (every feature, 200 aux lines)", 20_000, || {
         black_box(render(black_box(&busy), &facts));
     });
     let text = store::to_toml(&busy);

@@ -3,7 +3,7 @@
 mod common;
 
 use common::Sandbox;
-use ftpconf::settings::{Field, Kind, Rate, TlsPolicy, truenas};
+use ftpconf::settings::{Settings, TlsPolicy, samples, truenas};
 
 #[test]
 fn accepts_the_defaults() {
@@ -26,35 +26,10 @@ fn accepts_every_feature_on() {
     let sandbox = Sandbox::new();
     sandbox.make_certificate("nas", false);
     let anon = sandbox.mkdir("pub lic");
-    let mut s = sandbox.settings();
-    s.connections_per_ip = 0;
-    s.login_attempts = 0;
-    s.anonymous_login = true;
-    s.anonymous_path = anon.to_string_lossy().into();
-    s.local_user_login = true;
-    s.require_ident = true;
-    s.tls_enable = true;
-    s.certificate = "nas".into();
-    // proftpd refuses AllowPerUser with any policy that encrypts the control channel.
-    s.tls_policy = TlsPolicy::Data;
-    for &f in Field::ALL {
-        if matches!(f.kind(), Kind::TlsOption(_)) {
-            f.set(&mut s, true.into()).unwrap();
-        }
-    }
-    s.passive_port_min = 40000;
-    s.passive_port_max = 40100;
-    s.fxp = true;
-    s.allow_resume = true;
-    s.reverse_dns = true;
-    s.masquerade_address = "192.0.2.10".into();
-    s.display_login = "Welcome, %U".into();
-    s.auxiliary_parameters =
-        "TimesGMT on\n<Directory /mnt>\n  AllowOverwrite off\n</Directory>".into();
-    s.local_upload = Rate(100);
-    s.local_download = Rate(200);
-    s.anonymous_upload = Rate(300);
-    s.anonymous_download = Rate(400);
+    let s = Settings {
+        port: sandbox.settings().port,
+        ..samples::every_feature_on(&anon.to_string_lossy(), "nas")
+    };
     sandbox.write_config(&s);
     sandbox.config_test().unwrap();
 }

@@ -1,5 +1,4 @@
 use super::*;
-use crate::settings::{Rate, TlsPolicy};
 
 fn facts() -> Facts {
     Facts {
@@ -36,34 +35,7 @@ fn directives(config: &str) -> Vec<(String, String)> {
 }
 
 fn everything_on() -> Settings {
-    let mut s = Settings::default();
-    s.connections_per_ip = 0;
-    s.anonymous_login = true;
-    s.anonymous_path = "/mnt/tank/public ftp".into();
-    s.local_user_login = true;
-    s.require_ident = true;
-    s.tls_enable = true;
-    s.certificate = "nas".into();
-    s.tls_policy = TlsPolicy::CtrlData;
-    for &f in Field::ALL {
-        if matches!(f.kind(), Kind::TlsOption(_)) {
-            f.set(&mut s, true.into()).unwrap();
-        }
-    }
-    s.passive_port_min = 30000;
-    s.passive_port_max = 30100;
-    s.fxp = true;
-    s.allow_resume = true;
-    s.reverse_dns = true;
-    s.masquerade_address = "192.0.2.10".into();
-    s.display_login = "Hello".into();
-    s.auxiliary_parameters =
-        "TimesGMT on\n<Directory /mnt>\n  AllowOverwrite off\n</Directory>".into();
-    s.local_upload = Rate(100);
-    s.local_download = Rate(200);
-    s.anonymous_upload = Rate(300);
-    s.anonymous_download = Rate(400);
-    s
+    crate::settings::samples::every_feature_on("/mnt/tank/public ftp", "nas")
 }
 
 const REPEATABLE: &[&str] = &["LoadModule", "TransferRate", "AllowAll", "AllowGroup", "DenyAll"];
@@ -149,7 +121,7 @@ fn tls_section_only_when_enabled_and_matches_the_key_type() {
     let rendered = render(&s, &f);
     let l = lines(&rendered);
     assert!(l.contains(&"LoadModule mod_tls.c"));
-    assert!(l.contains(&"TLSRequired ctrl+data"));
+    assert!(l.contains(&"TLSRequired data"));
     assert!(l.contains(&"TLSVerifyClient off"));
     assert!(l.contains(&"TLSECCertificateFile \"/srv/sandbox/etc/certificates/nas.crt\""));
     assert!(l.contains(&"TLSCertificateChainFile \"/srv/sandbox/etc/certificates/nas.crt\""));

@@ -4,6 +4,7 @@
 pub mod bandwidth;
 mod fields;
 pub mod mode;
+pub mod samples;
 pub mod store;
 mod system;
 pub mod text;
