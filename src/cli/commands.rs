@@ -23,6 +23,10 @@ pub fn run(cli: &Cli) -> Status {
         Command::Render => render_command(cli),
         Command::Import { truenas } => import(cli, truenas),
         Command::Export { .. } => export(cli),
+        Command::Apply { start, confirm } => Ok(super::apply::apply(cli, *start, *confirm)),
+        Command::Backups => Ok(super::apply::backups(cli)),
+        Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
+        Command::Demo => Ok(super::demo::demo(cli)),
     };
     outcome.unwrap_or_else(|status| status)
 }

@@ -1,6 +1,8 @@
 //! Command-line interface: the same settings as the screen, for scripts.
 
+mod apply;
 mod commands;
+mod demo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -106,6 +108,27 @@ pub enum Command {
         #[arg(long, required = true)]
         truenas: bool,
     },
+    /// Put the settings into service: check, back up, install, reload, verify (undone on failure)
+    Apply {
+        /// Start proftpd when it is not running
+        #[arg(long)]
+        start: bool,
+        /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
+        #[arg(long, value_name = "SECONDS")]
+        confirm: Option<u64>,
+    },
+    /// List the backups of earlier configurations, newest first
+    Backups,
+    /// Put a backup back (default: the newest), settings file included
+    Rollback {
+        /// Backup ID from `ftpconf backups`
+        id: Option<String>,
+        /// Start proftpd when it is not running
+        #[arg(long)]
+        start: bool,
+    },
+    /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
+    Demo,
 }
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {

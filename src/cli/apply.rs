@@ -1,0 +1,182 @@
+//! `ftpconf apply`, `backups` and `rollback`: the apply steps as a live list.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use super::{Cli, Status};
+use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Verdict};
+
+/// Prints steps as they run: "  ✓ take the apply lock      0 ms  held by pid 1".
+pub struct StepPrinter {
+    ascii: bool,
+    open: bool,
+    held_notes: Vec<String>,
+}
+
+impl StepPrinter {
+    pub fn new(cli: &Cli) -> StepPrinter {
+        StepPrinter { ascii: cli.ascii || !utf8_locale(), open: false, held_notes: Vec::new() }
+    }
+
+    pub fn show(&mut self, event: &Progress) {
+        let mut out = std::io::stdout().lock();
+        match event {
+            Progress::Started(step) => {
+                let _ =
+                    write!(out, "  {} {:<44}", if self.ascii { "-" } else { "…" }, step.title());
+                self.open = true;
+            }
+            Progress::Finished(report) => {
+                let line = self.line(report);
+                let _ = writeln!(out, "\r{line}");
+                self.open = false;
+                for note in self.held_notes.drain(..) {
+                    let _ = writeln!(out, "      {note}");
+                }
+            }
+            Progress::Note(note) if self.open => self.held_notes.push(note.clone()),
+            Progress::Note(note) => {
+                let _ = writeln!(out, "      {note}");
+            }
+        }
+        let _ = out.flush();
+    }
+
+    fn line(&self, r: &StepReport) -> String {
+        let mark = match (r.ok, self.ascii) {
+            (true, false) => "✓",
+            (false, false) => "✗",
+            (true, true) => "+",
+            (false, true) => "X",
+        };
+        // A failure's detail is the error; it is printed in full with the outcome.
+        let detail = if r.ok { r.detail.as_str() } else { "" };
+        let ms = r.elapsed.as_secs_f64() * 1000.0;
+        format!("  {mark} {:<44} {ms:>6.0} ms  {detail}", r.step.title()).trim_end().to_owned()
+    }
+}
+
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            v.to_ascii_uppercase().contains("UTF-8") || v.to_ascii_uppercase().contains("UTF8")
+        })
+}
+
+pub fn request(cli: &Cli, start: bool) -> Request {
+    let mut request = Request::new(cli.paths(), cli.settings_file());
+    request.start = start;
+    request
+}
+
+/// Prints the outcome and turns it into an exit status.
+pub fn report(outcome: &Outcome) -> Status {
+    let total: Duration = outcome.steps.iter().map(|s| s.elapsed).sum();
+    match outcome.verdict {
+        Verdict::Applied => println!("{} ({} ms in all)", outcome.message, total.as_millis()),
+        _ => {
+            eprintln!("ftpconf: {}", outcome.message);
+            if !outcome.log.is_empty() {
+                eprintln!("proftpd's log since the apply began:");
+                outcome.log.iter().for_each(|l| eprintln!("  {l}"));
+            }
+            if matches!(outcome.verdict, Verdict::Invalid | Verdict::Refused) {
+                eprintln!("ftpconf: nothing was changed");
+            }
+        }
+    }
+    status_of(outcome.verdict)
+}
+
+pub fn status_of(verdict: Verdict) -> Status {
+    match verdict {
+        Verdict::Applied => Status::Ok,
+        Verdict::Invalid => Status::Invalid,
+        Verdict::Refused => Status::Refused,
+        Verdict::RolledBack => Status::RolledBack,
+        Verdict::Broken => Status::Broken,
+    }
+}
+
+/// `ftpconf apply [--start] [--confirm SECONDS]`.
+pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
+    let request = request(cli, start);
+    let mut printer = StepPrinter::new(cli);
+    let Some(seconds) = confirm else {
+        let outcome = apply::run(&request, &mut |e| printer.show(e));
+        return report(&outcome);
+    };
+    let pending = match apply::run_pending(&request, &mut |e| printer.show(e)) {
+        Ok(pending) => pending,
+        Err(outcome) => return report(&outcome),
+    };
+    println!("{}", pending.outcome().message);
+    println!(
+        "Keep this configuration? Press Enter or type y within {seconds} s; anything else, \
+         end of input or no answer puts backup {} back.",
+        pending.backup().id()
+    );
+    if wait_for_confirmation(Duration::from_secs(seconds)) {
+        let outcome = pending.confirm();
+        println!("confirmed: keeping the new configuration");
+        status_of(outcome.verdict)
+    } else {
+        println!("not confirmed: putting the previous configuration back");
+        let outcome = pending.revert(&mut |e| printer.show(e));
+        let status = status_of(outcome.verdict);
+        if outcome.verdict == Verdict::RolledBack {
+            println!("{}", outcome.message);
+        } else {
+            report(&outcome);
+        }
+        status
+    }
+}
+
+/// Reads one line from stdin (a terminal or not) within `timeout`: Enter, "y" or "yes"
+/// confirm; anything else, end of input or the timeout do not.
+fn wait_for_confirmation(timeout: Duration) -> bool {
+    let (tx, rx) = mpsc::channel();
+    // The reader may outlive the wait; a blocked stdin read cannot be cancelled.
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        let _ = tx.send(match read {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line),
+        });
+    });
+    match rx.recv_timeout(timeout) {
+        Ok(Some(line)) => matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes"),
+        _ => false,
+    }
+}
+
+/// `ftpconf backups`.
+pub fn backups(cli: &Cli) -> Status {
+    let all = apply::backups(&cli.paths());
+    if all.is_empty() {
+        println!("no backups yet in {}", cli.paths().backup_dir().display());
+        return Status::Ok;
+    }
+    println!("{:<24} {:<24} {:>6}  REASON", "ID", "TIME", "PORT");
+    for backup in &all {
+        let port = backup.manifest.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        println!("{:<24} {:<24} {port:>6}  {}", backup.id(), backup.time(), backup.manifest.reason);
+    }
+    if std::io::stdout().is_terminal() {
+        println!("`ftpconf rollback` puts the newest back; `ftpconf rollback ID` a given one.");
+    }
+    Status::Ok
+}
+
+/// `ftpconf rollback [ID]`.
+pub fn rollback(cli: &Cli, id: Option<&str>, start: bool) -> Status {
+    let request = request(cli, start);
+    let mut printer = StepPrinter::new(cli);
+    let outcome = apply::rollback(&request, id, &mut |e| printer.show(e));
+    report(&outcome)
+}

@@ -1,0 +1,584 @@
+//! The apply itself: the steps in order, and the way back when one fails.
+
+use super::backup::{self, Backup};
+use super::candidate::{self, Candidate, ConfigFacts, Files, applied_settings_file};
+use super::checks;
+use super::install;
+use super::keymatch::{KeyCheck, check_pair};
+use super::lock::{Lock, read_with_fingerprint};
+use super::logs::LogMark;
+use super::service::{self, Expect, Generation};
+use super::steps::{Progress, Runner, Step};
+use super::{Outcome, Request, Verdict};
+use crate::fsutil;
+use crate::proftpd::status::{self, State};
+use crate::proftpd::{Facts, render};
+use crate::settings::{Problem, System, store, validate};
+
+/// Applies the settings file. The lock is released when this returns.
+pub fn run(request: &Request, progress: &mut dyn FnMut(&Progress)) -> Outcome {
+    let (outcome, _lock) = execute(request, Source::Settings, progress);
+    outcome
+}
+
+/// Puts backup `id` (the newest when `None`) back, settings file included, through the
+/// same steps as an apply.
+pub fn rollback(
+    request: &Request,
+    id: Option<&str>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Outcome {
+    let (outcome, _lock) = execute(request, Source::Backup(id.map(str::to_owned)), progress);
+    outcome
+}
+
+/// An applied configuration waiting for the user's confirmation. The apply lock stays
+/// held until [`Pending::confirm`] or [`Pending::revert`]. If ftpconf dies while waiting,
+/// the next apply finds the marker and reverts first (unconfirmed means undone).
+pub struct Pending {
+    request: Request,
+    outcome: Outcome,
+    backup: Backup,
+    _lock: Lock,
+}
+
+/// Applies like [`run`], but keeps the result open for confirmation. `Err` is an apply
+/// that did not succeed (nothing to confirm).
+pub fn run_pending(
+    request: &Request,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Pending, Outcome> {
+    let (outcome, lock) = execute(request, Source::Settings, progress);
+    match (outcome.verdict, lock, outcome.backup.clone()) {
+        (Verdict::Applied, Some(lock), Some(backup)) => {
+            let marker = confirm_marker(request);
+            if let Err(e) = fsutil::atomic_write(&marker, backup.id().as_bytes(), 0o600) {
+                let mut outcome = outcome;
+                outcome.notes.push(format!(
+                    "cannot record the pending confirmation in {}: {e}",
+                    marker.display()
+                ));
+                return Ok(Pending { request: request.clone(), outcome, backup, _lock: lock });
+            }
+            Ok(Pending { request: request.clone(), outcome, backup, _lock: lock })
+        }
+        _ => Err(outcome),
+    }
+}
+
+impl Pending {
+    /// The apply's outcome (always [`Verdict::Applied`]).
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+
+    /// The backup that [`Pending::revert`] would put back.
+    pub fn backup(&self) -> &Backup {
+        &self.backup
+    }
+
+    /// Keeps the new configuration.
+    pub fn confirm(self) -> Outcome {
+        let _ = std::fs::remove_file(confirm_marker(&self.request));
+        self.outcome
+    }
+
+    /// Puts the previous configuration back (the settings file is left as it is) and
+    /// brings proftpd back on it.
+    pub fn revert(self, progress: &mut dyn FnMut(&Progress)) -> Outcome {
+        let paths = &self.request.paths;
+        let mut run = Runner::new(progress, pause_marker(paths));
+        let log = LogMark::now(&paths.system_log());
+        let undone = undo(&mut run, &self.request, &self.backup, false, true);
+        let _ = std::fs::remove_file(confirm_marker(&self.request));
+        let (verdict, message) = match undone {
+            Ok(detail) => (
+                Verdict::RolledBack,
+                format!(
+                    "not confirmed: the previous configuration (backup {}) is back; {detail}",
+                    self.backup.id()
+                ),
+            ),
+            Err(message) => {
+                (Verdict::Broken, broken_message(&self.request, &self.backup, &message))
+            }
+        };
+        finish(run, paths, verdict, None, message, Vec::new(), &log, Some(self.backup))
+    }
+}
+
+fn confirm_marker(request: &Request) -> std::path::PathBuf {
+    request.paths.state_dir().join("confirm.pending")
+}
+
+fn pause_marker(paths: &crate::paths::Paths) -> std::path::PathBuf {
+    paths.state_dir().join("test-pause")
+}
+
+enum Source {
+    Settings,
+    Backup(Option<String>),
+}
+
+/// How a step failed: the verdict it leads to and the message.
+type Failure = (Verdict, String);
+
+fn execute(
+    request: &Request,
+    source: Source,
+    progress: &mut dyn FnMut(&Progress),
+) -> (Outcome, Option<Lock>) {
+    let paths = &request.paths;
+    let mut run = Runner::new(progress, pause_marker(paths));
+    let log = LogMark::now(&paths.system_log());
+    let mut problems = Vec::new();
+
+    let lock = match run.step(Step::Lock, |_| {
+        Lock::acquire(paths)
+            .map(|l| (l, format!("held by pid {}", std::process::id())))
+            .map_err(|e| e.to_string())
+    }) {
+        Ok(lock) => lock,
+        Err(message) => {
+            return (
+                finish(
+                    run,
+                    paths,
+                    Verdict::Refused,
+                    Some(Step::Lock),
+                    message,
+                    problems,
+                    &log,
+                    None,
+                ),
+                None,
+            );
+        }
+    };
+    if let Err(message) = recover(&mut run, request) {
+        let outcome =
+            finish(run, paths, Verdict::Broken, Some(Step::Lock), message, problems, &log, None);
+        return (outcome, Some(lock));
+    }
+
+    let prepared = prepare(&mut run, request, &source, &mut problems);
+    let (candidate, staged, rollback_from) = match prepared {
+        Ok(found) => found,
+        Err((verdict, message)) => {
+            let failed = run.reports.last().map(|r| r.step);
+            return (
+                finish(run, paths, verdict, failed, message, problems, &log, None),
+                Some(lock),
+            );
+        }
+    };
+    match install_and_reload(&mut run, request, &candidate, staged, rollback_from.as_deref()) {
+        Ok((backup, serving)) => {
+            let message = match (&source, serving) {
+                (Source::Settings, true) => {
+                    "applied: proftpd serves the new configuration".to_owned()
+                }
+                (Source::Settings, false) => {
+                    "applied: the new files are in place; proftpd is not running".to_owned()
+                }
+                (Source::Backup(_), _) => {
+                    format!("rolled back to backup {}", rollback_from.as_deref().unwrap_or("?"))
+                }
+            };
+            let mut outcome =
+                finish(run, paths, Verdict::Applied, None, message, problems, &log, Some(backup));
+            outcome.serving = serving;
+            (outcome, Some(lock))
+        }
+        Err((verdict, failed, message, backup)) => {
+            let outcome =
+                finish(run, paths, verdict, Some(failed), message, problems, &log, backup);
+            (outcome, Some(lock))
+        }
+    }
+}
+
+/// After taking the lock: undo what a killed ftpconf left half done.
+fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), String> {
+    if let Some(note) = install::recover_interrupted(&request.paths, &request.settings_file)? {
+        run.note(note);
+    }
+    let marker = confirm_marker(request);
+    if let Ok(id) = std::fs::read_to_string(&marker) {
+        let backup = backup::find(&request.paths, Some(id.trim()))?;
+        run.note(format!(
+            "an earlier `apply --confirm` was never confirmed; putting backup {} back first",
+            backup.id()
+        ));
+        undo(run, request, &backup, false, true)
+            .map_err(|message| broken_message(request, &backup, &message))?;
+        let _ = std::fs::remove_file(&marker);
+    }
+    Ok(())
+}
+
+/// Steps up to (not including) the backup: nothing live changes here.
+fn prepare(
+    run: &mut Runner<'_>,
+    request: &Request,
+    source: &Source,
+    problems: &mut Vec<Problem>,
+) -> Result<(Candidate, candidate::Staged, Option<String>), Failure> {
+    let paths = &request.paths;
+    let (candidate, from) = match source {
+        Source::Settings => (read_settings(run, request, problems)?, None),
+        Source::Backup(id) => {
+            let (candidate, id) = read_backup(run, request, id.as_deref())?;
+            (candidate, Some(id))
+        }
+    };
+    let staged = run
+        .step(Step::Render, |_| {
+            let staged = candidate.stage(paths, &request.settings_file).map_err(|e| {
+                format!("cannot write beside {}: {e}", paths.proftpd_conf().display())
+            })?;
+            let lines = candidate.files.config.lines().count();
+            Ok((staged, format!("{lines} lines")))
+        })
+        .map_err(|m| (Verdict::Refused, m))?;
+    let invalid_verdict = if from.is_some() { Verdict::Refused } else { Verdict::Invalid };
+    run.step(Step::ConfigTest, |_| {
+        let proftpd = candidate::proftpd_binary()
+            .ok_or("proftpd is not installed (apt-get install proftpd-core proftpd-mod-crypto)")?;
+        candidate::config_test(&proftpd, staged.config.path())
+            .map(|()| ((), "accepted".to_owned()))
+            .map_err(|stderr| candidate::explain_config_error(&stderr, candidate.rendered.as_ref()))
+    })
+    .map_err(|m| (invalid_verdict, m))?;
+    let facts = ConfigFacts::read(&candidate.files.config);
+    let ours = match status::state(paths) {
+        State::Running { pid } => Some(pid),
+        _ => None,
+    };
+    run.step(Step::CheckPort, |_| checks::check_port(&facts, ours).map(|d| ((), d)))
+        .map_err(|m| (Verdict::Refused, m))?;
+    run.step(Step::CheckTls, |r| {
+        if facts.tls_pairs.is_empty() {
+            return Ok(((), "TLS off".to_owned()));
+        }
+        for (cert, key) in &facts.tls_pairs {
+            match check_pair(cert, key) {
+                KeyCheck::Matches => {}
+                KeyCheck::Refused(why) => return Err(format!("tls.certificate: {why}")),
+                KeyCheck::Unchecked(why) => r.note(why),
+            }
+        }
+        Ok(((), "the key matches the certificate".to_owned()))
+    })
+    .map_err(|m| (Verdict::Refused, m))?;
+    run.step(Step::CheckFiles, |r| {
+        let (detail, notes) = checks::check_files(&facts, staged.login_message.path())?;
+        notes.into_iter().for_each(|n| r.note(n));
+        Ok(((), detail))
+    })
+    .map_err(|m| (Verdict::Refused, m))?;
+    Ok((candidate, staged, from))
+}
+
+fn read_settings(
+    run: &mut Runner<'_>,
+    request: &Request,
+    problems: &mut Vec<Problem>,
+) -> Result<Candidate, Failure> {
+    let paths = &request.paths;
+    let path = &request.settings_file;
+    let read = run.step(Step::Validate, |r| {
+        let (text, fingerprint) = read_with_fingerprint(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if let Some(expected) = &request.expected
+            && *expected != fingerprint
+            && super::lock::settings_changed_since(path, expected)
+        {
+            return Err(format!(
+                "{} changed on disk since it was loaded; load it again before applying",
+                path.display()
+            ));
+        }
+        let settings = match &text {
+            Some(text) => store::parse(text, &path.display().to_string())
+                .map_err(|e| e.problems.join("\n"))?,
+            None => crate::settings::Settings::default(),
+        };
+        let system = System::new(paths.clone());
+        let report = validate(&settings, &system);
+        for warning in report.warnings() {
+            r.note(format!("warning: {}: {}", warning.field.path(), warning.message));
+        }
+        if report.has_errors() {
+            let lines: Vec<String> =
+                report.errors().map(|p| format!("{}: {}", p.field.path(), p.message)).collect();
+            problems.extend(report.problems.iter().cloned());
+            return Err(lines.join("\n"));
+        }
+        let rendered = render(&settings, &Facts::gather(&settings, &system));
+        let settings_text = text.unwrap_or_else(|| store::to_toml(&settings));
+        let detail = format!("{} settings valid", crate::settings::Field::ALL.len());
+        Ok(((rendered, settings_text), detail))
+    });
+    let (rendered, settings_text) = read.map_err(|m| {
+        let verdict =
+            if m.contains("changed on disk") { Verdict::Refused } else { Verdict::Invalid };
+        (verdict, m)
+    })?;
+    Ok(Candidate {
+        files: Files {
+            config: rendered.config.clone(),
+            login_message: rendered.login_message.clone(),
+            settings: Some(settings_text),
+        },
+        rendered: Some(rendered),
+        settings_file: None,
+    })
+}
+
+fn read_backup(
+    run: &mut Runner<'_>,
+    request: &Request,
+    id: Option<&str>,
+) -> Result<(Candidate, String), Failure> {
+    run.step(Step::Validate, |r| {
+        let backup = backup::find(&request.paths, id)?;
+        let io = |e: std::io::Error| format!("backup {}: {e}", backup.id());
+        let config = backup.read(backup::CONFIG).map_err(io)?.ok_or_else(|| {
+            format!("backup {} holds no proftpd.conf (there was none before)", backup.id())
+        })?;
+        let login_message = backup.read(backup::LOGIN_MESSAGE).map_err(io)?.unwrap_or_default();
+        let settings = backup.read(backup::SETTINGS).map_err(io)?;
+        if settings.is_none() {
+            r.note(format!(
+                "backup {} has no settings copy; the settings file is left as it is",
+                backup.id()
+            ));
+        }
+        let files = Files { config, login_message, settings: settings.clone() };
+        let candidate = Candidate { files, rendered: None, settings_file: settings };
+        Ok(((candidate, backup.id().to_owned()), format!("backup {}", backup.id())))
+    })
+    .map_err(|m| (Verdict::Refused, m))
+}
+
+type Fatal = (Verdict, Step, String, Option<Backup>);
+
+/// Backup, install, reload, verify; on failure after the install, undo.
+fn install_and_reload(
+    run: &mut Runner<'_>,
+    request: &Request,
+    candidate: &Candidate,
+    staged: candidate::Staged,
+    rollback_from: Option<&str>,
+) -> Result<(Backup, bool), Fatal> {
+    let paths = &request.paths;
+    let unapplied = rollback_from.and_then(|_| unapplied_settings(request));
+    let reason = match rollback_from {
+        Some(id) => format!("before rollback to {id}"),
+        None => format!("before {}", request.reason),
+    };
+    let backup = run
+        .step(Step::Backup, |_| {
+            let made = backup::create(paths, &reason, unapplied.as_deref())
+                .map_err(|e| format!("cannot back up the live files: {e}"))?;
+            let detail = format!("backup {}", made.id());
+            Ok((made, detail))
+        })
+        .map_err(|m| (Verdict::Refused, Step::Backup, m, None))?;
+    let touches_settings = candidate.settings_file.is_some();
+    let fail = |run: &mut Runner<'_>, step: Step, message: String, running: bool| -> Fatal {
+        match undo(run, request, &backup, touches_settings, running) {
+            Ok(detail) => (
+                Verdict::RolledBack,
+                step,
+                format!(
+                    "{} failed: {message}. The previous configuration is back ({detail}).",
+                    step.title()
+                ),
+                Some(backup.clone()),
+            ),
+            Err(undo_error) => (
+                Verdict::Broken,
+                step,
+                format!(
+                    "{} failed: {message}. {}",
+                    step.title(),
+                    broken_message(request, &backup, &undo_error)
+                ),
+                Some(backup.clone()),
+            ),
+        }
+    };
+    if let Err(message) = run.step(Step::Install, |_| {
+        install::install(paths, &request.settings_file, staged, &backup)
+            .map(|()| ((), format!("{} in place", paths.proftpd_conf().display())))
+            .map_err(|e| format!("cannot put the new files in place: {e}"))
+    }) {
+        let was_running = matches!(status::state(paths), State::Running { .. });
+        return Err(fail(run, Step::Install, message, was_running));
+    }
+
+    let systemd = service::systemd_manages(paths);
+    let state = status::state(paths);
+    let facts = ConfigFacts::read(&candidate.files.config);
+    let port = facts.port.unwrap_or(21);
+    let (expect, running_before) = match (&state, systemd) {
+        (_, true) | (State::Running { .. }, _) => {
+            let same_pid = match state {
+                State::Running { pid } => Some(pid),
+                _ => None,
+            };
+            let before = Generation::now(paths);
+            if let Err(message) =
+                run.step(Step::Reload, |_| service::reload(paths, systemd).map(|d| ((), d)))
+            {
+                return Err(fail(run, Step::Reload, message, true));
+            }
+            (
+                Expect {
+                    port,
+                    address: facts.bind_only.clone(),
+                    reparsed_since: Some(before),
+                    same_pid,
+                },
+                true,
+            )
+        }
+        (other, false) => {
+            if let State::Stale { pid } = other {
+                run.note(format!(
+                    "the pid file names pid {pid}, which is not proftpd; it was not signalled"
+                ));
+            }
+            if !request.start {
+                run.step(Step::Reload, |_| {
+                    Ok(((), "proftpd is not running: nothing to reload".to_owned()))
+                })
+                .ok();
+                run.note("proftpd is not running; the new configuration is used when it starts (apply --start starts it)");
+                return Ok((backup, false));
+            }
+            let Some(proftpd) = candidate::proftpd_binary() else {
+                return Err(fail(run, Step::Reload, "proftpd is not installed".into(), false));
+            };
+            if let Err(message) =
+                run.step(Step::Reload, |_| service::start(paths, &proftpd, false).map(|d| ((), d)))
+            {
+                return Err(fail(run, Step::Reload, message, false));
+            }
+            (
+                Expect {
+                    port,
+                    address: facts.bind_only.clone(),
+                    reparsed_since: None,
+                    same_pid: None,
+                },
+                false,
+            )
+        }
+    };
+    if let Err(message) = run.step(Step::Verify, |_| {
+        service::verify(paths, &expect, request.verify_timeout).map(|d| ((), d))
+    }) {
+        return Err(fail(run, Step::Verify, message, running_before));
+    }
+    Ok((backup, true))
+}
+
+/// The settings file's content when it holds changes that were never applied.
+fn unapplied_settings(request: &Request) -> Option<String> {
+    let current = std::fs::read_to_string(&request.settings_file).ok()?;
+    let applied = std::fs::read_to_string(applied_settings_file(&request.paths)).ok();
+    (applied.as_deref() != Some(current.as_str())).then_some(current)
+}
+
+/// Puts `backup` back and, when proftpd should be serving, brings it back on those
+/// files. Ok: a detail line; Err: why the previous state could not be restored.
+fn undo(
+    run: &mut Runner<'_>,
+    request: &Request,
+    backup: &Backup,
+    settings_file: bool,
+    should_serve: bool,
+) -> Result<String, String> {
+    let paths = &request.paths;
+    let settings_path = settings_file.then_some(request.settings_file.as_path());
+    run.step(Step::Restore, |_| {
+        install::restore(paths, settings_path, backup)
+            .map(|()| ((), format!("backup {} is back in place", backup.id())))
+            .map_err(|e| format!("cannot put backup {} back: {e}", backup.id()))
+    })?;
+    if !should_serve {
+        return Ok("proftpd was not running before and is left stopped".into());
+    }
+    run.step(Step::Recover, |_| {
+        let config = std::fs::read_to_string(paths.proftpd_conf())
+            .map_err(|e| format!("the restored configuration cannot be read: {e}"))?;
+        let facts = ConfigFacts::read(&config);
+        let port = facts.port.unwrap_or(21);
+        let systemd = service::systemd_manages(paths);
+        let (how, expect) = match status::state(paths) {
+            State::Running { pid } => {
+                let before = Generation::now(paths);
+                let how = service::reload(paths, systemd)?;
+                let expect = Expect {
+                    port,
+                    address: facts.bind_only.clone(),
+                    reparsed_since: Some(before),
+                    same_pid: Some(pid),
+                };
+                (how, expect)
+            }
+            _ => {
+                let proftpd = candidate::proftpd_binary().ok_or("proftpd is not installed")?;
+                let how = service::start(paths, &proftpd, true)?;
+                let expect =
+                    Expect { port, address: facts.bind_only, reparsed_since: None, same_pid: None };
+                (how, expect)
+            }
+        };
+        let verified = service::verify(paths, &expect, request.verify_timeout)?;
+        Ok(((), format!("{how}; {verified}")))
+    })
+    .map(|()| "proftpd serves it again".to_owned())
+}
+
+/// What to tell a person when FTP could not be brought back.
+fn broken_message(request: &Request, backup: &Backup, why: &str) -> String {
+    format!(
+        "FTP MAY BE DOWN: the previous configuration could not be brought back ({why}). \
+         The backup is in {}. To recover by hand: copy its proftpd.conf to {}, check it with \
+         `proftpd -t -c {}`, then start proftpd (`systemctl restart proftpd`, or `proftpd -c {}`), \
+         and read {}.",
+        backup.dir.display(),
+        request.paths.proftpd_conf().display(),
+        request.paths.proftpd_conf().display(),
+        request.paths.proftpd_conf().display(),
+        request.paths.system_log().display()
+    )
+}
+
+fn finish(
+    run: Runner<'_>,
+    paths: &crate::paths::Paths,
+    verdict: Verdict,
+    failed: Option<Step>,
+    message: String,
+    problems: Vec<Problem>,
+    log: &LogMark,
+    backup: Option<Backup>,
+) -> Outcome {
+    let serving = matches!(status::state(paths), State::Running { .. });
+    Outcome {
+        verdict,
+        steps: run.reports,
+        failed,
+        message,
+        problems,
+        notes: run.notes,
+        log: log.new_lines(),
+        backup,
+        serving,
+    }
+}
