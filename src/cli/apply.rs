@@ -10,26 +10,37 @@ use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Verdic
 /// Prints steps as they run: "  ✓ take the apply lock      0 ms  held by pid 1".
 pub struct StepPrinter {
     ascii: bool,
+    /// Whether "started" lines are shown (then overwritten): only on a terminal.
+    live: bool,
     open: bool,
     held_notes: Vec<String>,
 }
 
 impl StepPrinter {
     pub fn new(cli: &Cli) -> StepPrinter {
-        StepPrinter { ascii: cli.ascii || !utf8_locale(), open: false, held_notes: Vec::new() }
+        StepPrinter {
+            ascii: cli.ascii || !utf8_locale(),
+            live: std::io::stdout().is_terminal(),
+            open: false,
+            held_notes: Vec::new(),
+        }
     }
 
     pub fn show(&mut self, event: &Progress) {
         let mut out = std::io::stdout().lock();
         match event {
             Progress::Started(step) => {
-                let _ =
-                    write!(out, "  {} {:<44}", if self.ascii { "-" } else { "…" }, step.title());
+                if self.live {
+                    let _ =
+                        write!(out, "  {} {}", if self.ascii { "-" } else { "…" }, step.title());
+                }
                 self.open = true;
             }
             Progress::Finished(report) => {
                 let line = self.line(report);
-                let _ = writeln!(out, "\r{line}");
+                // On a terminal the "started" line is overwritten (padded to its width).
+                let cr = if self.live { "\r" } else { "" };
+                let _ = writeln!(out, "{cr}{line:<50}");
                 self.open = false;
                 for note in self.held_notes.drain(..) {
                     let _ = writeln!(out, "      {note}");

@@ -94,9 +94,15 @@ pub fn config_test(proftpd: &Path, config: &Path) -> Result<(), Vec<String>> {
 /// setting the line came from ("auxiliary_parameters line 3: unknown configuration
 /// directive 'Foo'").
 pub fn explain_config_error(stderr: &[String], rendered: Option<&Rendered>) -> String {
+    explain(stderr, rendered).0
+}
+
+/// [`explain_config_error`], plus whether the error lies in a setting (rather than in
+/// the machine, e.g. a missing directory).
+pub(crate) fn explain(stderr: &[String], rendered: Option<&Rendered>) -> (String, bool) {
     let mut fatal = stderr.iter().filter_map(|l| l.split_once("fatal: ").map(|(_, m)| m.trim()));
     let Some(first) = fatal.next() else {
-        return format!("proftpd -t refused the configuration: {}", stderr.join(" / "));
+        return (format!("proftpd -t refused the configuration: {}", stderr.join(" / ")), false);
     };
     // "Did you mean:" is followed by indented suggestions on their own lines.
     let suggestions: Vec<&str> =
@@ -107,15 +113,17 @@ pub fn explain_config_error(stderr: &[String], rendered: Option<&Rendered>) -> S
         format!(" (did you mean: {}?)", suggestions.join(", "))
     };
     let Some((message, line)) = split_line_number(first) else {
-        return format!("proftpd -t refused the configuration: {first}{hint}");
+        return (format!("proftpd -t refused the configuration: {first}{hint}"), false);
     };
-    let place = match rendered.and_then(|r| r.origin_of_line(line)) {
+    let origin = rendered.and_then(|r| r.origin_of_line(line));
+    let place = match origin {
         Some(Origin::Auxiliary(n)) => format!("auxiliary_parameters line {n}"),
         Some(Origin::Field(field)) => format!("{} ({})", field.path(), field.label()),
         Some(Origin::Fixed) => format!("line {line} of the generated configuration (fixed text)"),
         None => format!("proftpd.conf line {line}"),
     };
-    format!("{place}: {message}{hint}")
+    let in_settings = matches!(origin, Some(Origin::Auxiliary(_) | Origin::Field(_)));
+    (format!("{place}: {message}{hint}"), in_settings)
 }
 
 /// "X on line 16 of '/x'" → ("X", 16).

@@ -234,6 +234,8 @@ fn prepare(
     };
     let staged = run
         .step(Step::Render, |_| {
+            crate::proftpd::ensure_runtime_dirs(paths)
+                .map_err(|e| format!("cannot create proftpd's directories: {e}"))?;
             let staged = candidate.stage(paths, &request.settings_file).map_err(|e| {
                 format!("cannot write beside {}: {e}", paths.proftpd_conf().display())
             })?;
@@ -241,15 +243,18 @@ fn prepare(
             Ok((staged, format!("{lines} lines")))
         })
         .map_err(|m| (Verdict::Refused, m))?;
-    let invalid_verdict = if from.is_some() { Verdict::Refused } else { Verdict::Invalid };
     run.step(Step::ConfigTest, |_| {
-        let proftpd = candidate::proftpd_binary()
-            .ok_or("proftpd is not installed (apt-get install proftpd-core proftpd-mod-crypto)")?;
+        let proftpd = candidate::proftpd_binary().ok_or((
+            "proftpd is not installed (apt-get install proftpd-core proftpd-mod-crypto)".to_owned(),
+            false,
+        ))?;
         candidate::config_test(&proftpd, staged.config.path())
             .map(|()| ((), "accepted".to_owned()))
-            .map_err(|stderr| candidate::explain_config_error(&stderr, candidate.rendered.as_ref()))
+            .map_err(|stderr| candidate::explain(&stderr, candidate.rendered.as_ref()))
     })
-    .map_err(|m| (invalid_verdict, m))?;
+    .map_err(|(m, in_settings)| {
+        (if in_settings && from.is_none() { Verdict::Invalid } else { Verdict::Refused }, m)
+    })?;
     let facts = ConfigFacts::read(&candidate.files.config);
     let ours = match status::state(paths) {
         State::Running { pid } => Some(pid),
@@ -452,7 +457,7 @@ fn install_and_reload(
                 ));
             }
             if !request.start {
-                run.step(Step::Reload, |_| {
+                run.step(Step::Reload, |_| -> Result<_, String> {
                     Ok(((), "proftpd is not running: nothing to reload".to_owned()))
                 })
                 .ok();

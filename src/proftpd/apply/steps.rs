@@ -132,11 +132,11 @@ impl<'a> Runner<'a> {
     }
 
     /// Runs `work` as `step`. `work` returns the detail line, or the error message.
-    pub fn step<T>(
+    pub fn step<T, E: StepError>(
         &mut self,
         step: Step,
-        work: impl FnOnce(&mut Runner<'a>) -> Result<(T, String), String>,
-    ) -> Result<T, String> {
+        work: impl FnOnce(&mut Runner<'a>) -> Result<(T, String), E>,
+    ) -> Result<T, E> {
         self.pause_if_asked(step);
         (self.progress)(&Progress::Started(step));
         let start = Instant::now();
@@ -144,8 +144,9 @@ impl<'a> Runner<'a> {
         let elapsed = start.elapsed();
         let (value, report) = match result {
             Ok((value, detail)) => (Ok(value), StepReport { step, ok: true, elapsed, detail }),
-            Err(message) => {
-                (Err(message.clone()), StepReport { step, ok: false, elapsed, detail: message })
+            Err(error) => {
+                let detail = error.text();
+                (Err(error), StepReport { step, ok: false, elapsed, detail })
             }
         };
         (self.progress)(&Progress::Finished(report.clone()));
@@ -173,6 +174,24 @@ impl<'a> Runner<'a> {
         while marker.exists() {
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+}
+
+/// A step's error: something with a message for the step report.
+pub(crate) trait StepError {
+    fn text(&self) -> String;
+}
+
+impl StepError for String {
+    fn text(&self) -> String {
+        self.clone()
+    }
+}
+
+/// A message plus a flag (whether a `proftpd -t` error lies in a setting).
+impl StepError for (String, bool) {
+    fn text(&self) -> String {
+        self.0.clone()
     }
 }
 
