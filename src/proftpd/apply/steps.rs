@@ -168,6 +168,9 @@ impl<'a> Runner<'a> {
         if *at != step {
             return;
         }
+        if let Some(dir) = marker.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
         if std::fs::write(marker, step.name()).is_err() {
             return;
         }
