@@ -32,7 +32,10 @@ fn sigkill_at_each_step_leaves_old_or_new_files_and_proftpd_serving() {
         let sandbox = Sandbox::new();
         let old_settings = sandbox.settings();
         let mut server = sandbox.serve(&old_settings);
-        let old_files = (sandbox.live_config(), std::fs::read_to_string(sandbox.paths.login_message()).unwrap());
+        let old_files = (
+            sandbox.live_config(),
+            std::fs::read_to_string(sandbox.paths.login_message()).unwrap(),
+        );
         let mut new_settings = old_settings.clone();
         new_settings.port = u32::from(free_port());
         new_settings.display_login = format!("new message for {}", step.name());
@@ -53,11 +56,16 @@ fn sigkill_at_each_step_leaves_old_or_new_files_and_proftpd_serving() {
         let new_port = u16::try_from(new_settings.port).unwrap();
         let deadline = std::time::Instant::now() + Duration::from_secs(3);
         while !(greets(old_port) || greets(new_port)) {
-            assert!(std::time::Instant::now() < deadline, "proftpd does not answer after a kill at {}", step.name());
+            assert!(
+                std::time::Instant::now() < deadline,
+                "proftpd does not answer after a kill at {}",
+                step.name()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         eprintln!("killed at {:<12} -> live files {state}", step.name());
-        let before_install = Step::ALL.iter().position(|s| s == step) <= Step::ALL.iter().position(|s| *s == Step::Install);
+        let before_install = Step::ALL.iter().position(|s| s == step)
+            <= Step::ALL.iter().position(|s| *s == Step::Install);
         if before_install {
             assert_eq!(state, "old", "killed before the install at {}", step.name());
         } else {
@@ -66,9 +74,43 @@ fn sigkill_at_each_step_leaves_old_or_new_files_and_proftpd_serving() {
 
         // The lock died with the process: the next apply goes through.
         let outcome = sandbox.apply(&new_settings);
-        assert_eq!(outcome.verdict, Verdict::Applied, "after a kill at {}: {outcome:#?}", step.name());
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Applied,
+            "after a kill at {}: {outcome:#?}",
+            step.name()
+        );
         assert_eq!(which(&sandbox, &old_files, &new_files), "new");
         assert!(greets(new_port), "the new port does not answer after a kill at {}", step.name());
         assert_eq!(running_pid(&sandbox.paths), Some(server.pid()));
     }
+}
+
+#[test]
+fn a_kill_between_two_renames_is_undone_by_the_next_apply() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let old_settings = sandbox.settings();
+    let server = sandbox.serve(&old_settings);
+    let old_files =
+        (sandbox.live_config(), std::fs::read_to_string(sandbox.paths.login_message()).unwrap());
+    let mut new_settings = old_settings.clone();
+    new_settings.display_login = "half way".into();
+    new_settings.clients = 6;
+    sandbox.save_settings(&new_settings);
+    let mut child = sandbox.ftpconf_paused_at("install-between-renames", &["apply"]);
+    child.kill().unwrap();
+    let _ = child.wait();
+    // The login message is new, proftpd.conf still old: the journal records it.
+    assert_eq!(sandbox.live_config(), old_files.0);
+    assert_eq!(std::fs::read_to_string(sandbox.paths.login_message()).unwrap(), "half way\n");
+    assert!(sandbox.paths.state_dir().join("install.journal").exists());
+    // The next apply first puts the old set back, then applies.
+    let outcome = sandbox.apply(&old_settings);
+    assert_eq!(outcome.verdict, Verdict::Applied, "{outcome:#?}");
+    assert!(outcome.notes.iter().any(|n| n.contains("interrupted")), "{:?}", outcome.notes);
+    assert_eq!(sandbox.live_config(), old_files.0);
+    assert_eq!(std::fs::read_to_string(sandbox.paths.login_message()).unwrap(), old_files.1);
+    assert!(!sandbox.paths.state_dir().join("install.journal").exists());
+    assert!(greets(server.port));
 }

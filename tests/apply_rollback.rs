@@ -61,7 +61,8 @@ fn apply_confirm_without_an_answer_reverts() {
     assert!(greets(server.port) && !port_answers(new_port));
 
     // No answer within the time: reverts when the time is up.
-    let mut child = sandbox.ftpconf(&["apply", "--confirm", "1"]).stdin(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        sandbox.ftpconf(&["apply", "--confirm", "1"]).stdin(Stdio::piped()).spawn().unwrap();
     let stdin = child.stdin.take().unwrap();
     let out = child.wait_with_output().unwrap();
     drop(stdin);
@@ -71,7 +72,8 @@ fn apply_confirm_without_an_answer_reverts() {
     assert!(greets(server.port));
 
     // "y" keeps it.
-    let mut child = sandbox.ftpconf(&["apply", "--confirm", "30"]).stdin(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        sandbox.ftpconf(&["apply", "--confirm", "30"]).stdin(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(b"y\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));

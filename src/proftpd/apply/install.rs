@@ -35,7 +35,13 @@ pub(crate) fn install(
         targets.push((file, settings_file.to_path_buf()));
     }
     targets.push((staged.config, paths.proftpd_conf()));
-    for (file, target) in targets {
+    for (index, (file, target)) in targets.into_iter().enumerate() {
+        if index == 1 {
+            super::steps::pause_point(
+                "install-between-renames",
+                &paths.state_dir().join("test-pause"),
+            );
+        }
         file.persist(&target).map_err(|e| e.error)?;
         fsutil::sync_parent(&target)?;
     }

@@ -1,6 +1,6 @@
 //! The named steps of an apply, their timing, and the progress events a caller sees.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// One step of applying (or rolling back) a configuration, in the order they run.
@@ -164,19 +164,30 @@ impl<'a> Runner<'a> {
     /// file (its content is the step name) and wait until a test deletes it (or kills
     /// this process). Lets tests SIGKILL ftpconf at an exact point.
     fn pause_if_asked(&mut self, step: Step) {
-        let Some((at, marker)) = &self.pause else { return };
-        if *at != step {
-            return;
+        if let Some((at, marker)) = &self.pause
+            && *at == step
+        {
+            wait_at(marker, step.name());
         }
-        if let Some(dir) = marker.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        if std::fs::write(marker, step.name()).is_err() {
-            return;
-        }
-        while marker.exists() {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+    }
+}
+
+/// Test-only pause points inside a step (see [`PAUSE_ENV`]); `name` is not a step name.
+pub(crate) fn pause_point(name: &str, marker: &Path) {
+    if std::env::var(PAUSE_ENV).is_ok_and(|v| v.trim() == name) {
+        wait_at(marker, name);
+    }
+}
+
+fn wait_at(marker: &Path, name: &str) {
+    if let Some(dir) = marker.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    if std::fs::write(marker, name).is_err() {
+        return;
+    }
+    while marker.exists() {
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -198,5 +209,7 @@ impl StepError for (String, bool) {
     }
 }
 
-/// Test-only hook: the name of a step to pause before (see [`Runner`]). Not for production use.
+/// Test-only hook: the name of a step to pause before (see [`Runner`]), or
+/// `install-between-renames` (after the login message is renamed into place, before
+/// proftpd.conf). Not for production use.
 pub const PAUSE_ENV: &str = "FTPCONF_TEST_PAUSE_AT";
