@@ -83,7 +83,7 @@ impl Step {
             Step::CheckFiles => "check the files it names exist",
             Step::Backup => "back up the live files",
             Step::Install => "put the new files in place",
-            Step::Reload => "reload proftpd",
+            Step::Reload => "reload (or start) proftpd",
             Step::Verify => "check proftpd serves the new configuration",
             Step::Restore => "put the previous files back",
             Step::Recover => "bring proftpd back on the previous files",
