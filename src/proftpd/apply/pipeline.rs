@@ -47,7 +47,7 @@ pub struct Pending {
 pub fn run_pending(
     request: &Request,
     progress: &mut dyn FnMut(&Progress),
-) -> Result<Pending, Outcome> {
+) -> Result<Pending, Box<Outcome>> {
     let (outcome, lock) = execute(request, Source::Settings, progress);
     match (outcome.verdict, lock, outcome.backup.clone()) {
         (Verdict::Applied, Some(lock), Some(backup)) => {
@@ -62,7 +62,7 @@ pub fn run_pending(
             }
             Ok(Pending { request: request.clone(), outcome, backup, _lock: lock })
         }
-        _ => Err(outcome),
+        _ => Err(Box::new(outcome)),
     }
 }
 
@@ -103,7 +103,7 @@ impl Pending {
                 (Verdict::Broken, broken_message(&self.request, &self.backup, &message))
             }
         };
-        finish(run, paths, verdict, None, message, Vec::new(), &log, Some(self.backup))
+        finish(run, paths, (verdict, None, message), Vec::new(), &log, Some(self.backup))
     }
 }
 
@@ -144,9 +144,7 @@ fn execute(
                 finish(
                     run,
                     paths,
-                    Verdict::Refused,
-                    Some(Step::Lock),
-                    message,
+                    (Verdict::Refused, Some(Step::Lock), message),
                     problems,
                     &log,
                     None,
@@ -157,7 +155,7 @@ fn execute(
     };
     if let Err(message) = recover(&mut run, request) {
         let outcome =
-            finish(run, paths, Verdict::Broken, Some(Step::Lock), message, problems, &log, None);
+            finish(run, paths, (Verdict::Broken, Some(Step::Lock), message), problems, &log, None);
         return (outcome, Some(lock));
     }
 
@@ -167,7 +165,7 @@ fn execute(
         Err((verdict, message)) => {
             let failed = run.reports.last().map(|r| r.step);
             return (
-                finish(run, paths, verdict, failed, message, problems, &log, None),
+                finish(run, paths, (verdict, failed, message), problems, &log, None),
                 Some(lock),
             );
         }
@@ -186,13 +184,14 @@ fn execute(
                 }
             };
             let mut outcome =
-                finish(run, paths, Verdict::Applied, None, message, problems, &log, Some(backup));
+                finish(run, paths, (Verdict::Applied, None, message), problems, &log, Some(backup));
             outcome.serving = serving;
             (outcome, Some(lock))
         }
-        Err((verdict, failed, message, backup)) => {
+        Err(fatal) => {
+            let (verdict, failed, message, backup) = *fatal;
             let outcome =
-                finish(run, paths, verdict, Some(failed), message, problems, &log, backup);
+                finish(run, paths, (verdict, Some(failed), message), problems, &log, backup);
             (outcome, Some(lock))
         }
     }
@@ -367,7 +366,8 @@ fn read_backup(
     .map_err(|m| (Verdict::Refused, m))
 }
 
-type Fatal = (Verdict, Step, String, Option<Backup>);
+/// A failure after the backup: verdict, failed step, message, the backup made.
+type Fatal = Box<(Verdict, Step, String, Option<Backup>)>;
 
 /// Backup, install, reload, verify; on failure after the install, undo.
 fn install_and_reload(
@@ -393,7 +393,7 @@ fn install_and_reload(
         .map_err(|m| (Verdict::Refused, Step::Backup, m, None))?;
     let touches_settings = candidate.settings_file.is_some();
     let fail = |run: &mut Runner<'_>, step: Step, message: String, running: bool| -> Fatal {
-        match undo(run, request, &backup, touches_settings, running) {
+        Box::new(match undo(run, request, &backup, touches_settings, running) {
             Ok(detail) => (
                 Verdict::RolledBack,
                 step,
@@ -413,7 +413,7 @@ fn install_and_reload(
                 ),
                 Some(backup.clone()),
             ),
-        }
+        })
     };
     if let Err(message) = run.step(Step::Install, |_| {
         install::install(paths, &request.settings_file, staged, &backup)
@@ -567,9 +567,7 @@ fn broken_message(request: &Request, backup: &Backup, why: &str) -> String {
 fn finish(
     run: Runner<'_>,
     paths: &crate::paths::Paths,
-    verdict: Verdict,
-    failed: Option<Step>,
-    message: String,
+    (verdict, failed, message): (Verdict, Option<Step>, String),
     problems: Vec<Problem>,
     log: &LogMark,
     backup: Option<Backup>,
