@@ -14,6 +14,7 @@
 mod backup;
 mod candidate;
 mod checks;
+mod confirm;
 mod install;
 mod keymatch;
 mod lock;
@@ -21,12 +22,14 @@ mod logs;
 mod pipeline;
 mod service;
 mod steps;
+mod undo;
 
 pub use backup::{Backup, KEEP as BACKUPS_KEPT, Manifest, find as find_backup, list as backups};
 pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, proftpd_binary};
+pub use confirm::{Pending, run_pending};
 pub use keymatch::{KeyCheck, check_pair};
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
-pub use pipeline::{Pending, rollback, run, run_pending};
+pub use pipeline::{rollback, run};
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
 

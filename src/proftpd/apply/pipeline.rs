@@ -9,8 +9,8 @@ use super::lock::{Lock, read_with_fingerprint};
 use super::logs::LogMark;
 use super::service::{self, Expect, Generation};
 use super::steps::{Progress, Runner, Step};
+use super::undo::{broken_message, recover, undo};
 use super::{Outcome, Request, Verdict};
-use crate::fsutil;
 use crate::proftpd::status::{self, State};
 use crate::proftpd::{Facts, render};
 use crate::settings::{Problem, System, store, validate};
@@ -32,90 +32,11 @@ pub fn rollback(
     outcome
 }
 
-/// An applied configuration waiting for the user's confirmation. The apply lock stays
-/// held until [`Pending::confirm`] or [`Pending::revert`]. If ftpconf dies while waiting,
-/// the next apply finds the marker and reverts first (unconfirmed means undone).
-pub struct Pending {
-    request: Request,
-    outcome: Outcome,
-    backup: Backup,
-    _lock: Lock,
-}
-
-/// Applies like [`run`], but keeps the result open for confirmation. `Err` is an apply
-/// that did not succeed (nothing to confirm).
-pub fn run_pending(
-    request: &Request,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<Pending, Box<Outcome>> {
-    let (outcome, lock) = execute(request, Source::Settings, progress);
-    match (outcome.verdict, lock, outcome.backup.clone()) {
-        (Verdict::Applied, Some(lock), Some(backup)) => {
-            let marker = confirm_marker(request);
-            if let Err(e) = fsutil::atomic_write(&marker, backup.id().as_bytes(), 0o600) {
-                let mut outcome = outcome;
-                outcome.notes.push(format!(
-                    "cannot record the pending confirmation in {}: {e}",
-                    marker.display()
-                ));
-                return Ok(Pending { request: request.clone(), outcome, backup, _lock: lock });
-            }
-            Ok(Pending { request: request.clone(), outcome, backup, _lock: lock })
-        }
-        _ => Err(Box::new(outcome)),
-    }
-}
-
-impl Pending {
-    /// The apply's outcome (always [`Verdict::Applied`]).
-    pub fn outcome(&self) -> &Outcome {
-        &self.outcome
-    }
-
-    /// The backup that [`Pending::revert`] would put back.
-    pub fn backup(&self) -> &Backup {
-        &self.backup
-    }
-
-    /// Keeps the new configuration.
-    pub fn confirm(self) -> Outcome {
-        let _ = std::fs::remove_file(confirm_marker(&self.request));
-        self.outcome
-    }
-
-    /// Puts the previous configuration back (the settings file is left as it is) and
-    /// brings proftpd back on it.
-    pub fn revert(self, progress: &mut dyn FnMut(&Progress)) -> Outcome {
-        let paths = &self.request.paths;
-        let mut run = Runner::new(progress, pause_marker(paths));
-        let log = LogMark::now(&paths.system_log());
-        let undone = undo(&mut run, &self.request, &self.backup, false, true);
-        let _ = std::fs::remove_file(confirm_marker(&self.request));
-        let (verdict, message) = match undone {
-            Ok(detail) => (
-                Verdict::RolledBack,
-                format!(
-                    "not confirmed: the previous configuration (backup {}) is back; {detail}",
-                    self.backup.id()
-                ),
-            ),
-            Err(message) => {
-                (Verdict::Broken, broken_message(&self.request, &self.backup, &message))
-            }
-        };
-        finish(run, paths, (verdict, None, message), Vec::new(), &log, Some(self.backup))
-    }
-}
-
-fn confirm_marker(request: &Request) -> std::path::PathBuf {
-    request.paths.state_dir().join("confirm.pending")
-}
-
-fn pause_marker(paths: &crate::paths::Paths) -> std::path::PathBuf {
+pub(crate) fn pause_marker(paths: &crate::paths::Paths) -> std::path::PathBuf {
     paths.state_dir().join("test-pause")
 }
 
-enum Source {
+pub(crate) enum Source {
     Settings,
     Backup(Option<String>),
 }
@@ -123,7 +44,7 @@ enum Source {
 /// How a step failed: the verdict it leads to and the message.
 type Failure = (Verdict, String);
 
-fn execute(
+pub(crate) fn execute(
     request: &Request,
     source: Source,
     progress: &mut dyn FnMut(&Progress),
@@ -195,25 +116,6 @@ fn execute(
             (outcome, Some(lock))
         }
     }
-}
-
-/// After taking the lock: undo what a killed ftpconf left half done.
-fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), String> {
-    if let Some(note) = install::recover_interrupted(&request.paths, &request.settings_file)? {
-        run.note(note);
-    }
-    let marker = confirm_marker(request);
-    if let Ok(id) = std::fs::read_to_string(&marker) {
-        let backup = backup::find(&request.paths, Some(id.trim()))?;
-        run.note(format!(
-            "an earlier `apply --confirm` was never confirmed; putting backup {} back first",
-            backup.id()
-        ));
-        undo(run, request, &backup, false, true)
-            .map_err(|message| broken_message(request, &backup, &message))?;
-        let _ = std::fs::remove_file(&marker);
-    }
-    Ok(())
 }
 
 /// Steps up to (not including) the backup: nothing live changes here.
@@ -498,73 +400,7 @@ fn unapplied_settings(request: &Request) -> Option<String> {
     (applied.as_deref() != Some(current.as_str())).then_some(current)
 }
 
-/// Puts `backup` back and, when proftpd should be serving, brings it back on those
-/// files. Ok: a detail line; Err: why the previous state could not be restored.
-fn undo(
-    run: &mut Runner<'_>,
-    request: &Request,
-    backup: &Backup,
-    settings_file: bool,
-    should_serve: bool,
-) -> Result<String, String> {
-    let paths = &request.paths;
-    let settings_path = settings_file.then_some(request.settings_file.as_path());
-    run.step(Step::Restore, |_| {
-        install::restore(paths, settings_path, backup)
-            .map(|()| ((), format!("backup {} is back in place", backup.id())))
-            .map_err(|e| format!("cannot put backup {} back: {e}", backup.id()))
-    })?;
-    if !should_serve {
-        return Ok("proftpd was not running before and is left stopped".into());
-    }
-    run.step(Step::Recover, |_| {
-        let config = std::fs::read_to_string(paths.proftpd_conf())
-            .map_err(|e| format!("the restored configuration cannot be read: {e}"))?;
-        let facts = ConfigFacts::read(&config);
-        let port = facts.port.unwrap_or(21);
-        let systemd = service::systemd_manages(paths);
-        let (how, expect) = match status::state(paths) {
-            State::Running { pid } => {
-                let before = Generation::now(paths);
-                let how = service::reload(paths, systemd)?;
-                let expect = Expect {
-                    port,
-                    address: facts.bind_only.clone(),
-                    reparsed_since: Some(before),
-                    same_pid: Some(pid),
-                };
-                (how, expect)
-            }
-            _ => {
-                let proftpd = candidate::proftpd_binary().ok_or("proftpd is not installed")?;
-                let how = service::start(paths, &proftpd, true)?;
-                let expect =
-                    Expect { port, address: facts.bind_only, reparsed_since: None, same_pid: None };
-                (how, expect)
-            }
-        };
-        let verified = service::verify(paths, &expect, request.verify_timeout)?;
-        Ok(((), format!("{how}; {verified}")))
-    })
-    .map(|()| "proftpd serves it again".to_owned())
-}
-
-/// What to tell a person when FTP could not be brought back.
-fn broken_message(request: &Request, backup: &Backup, why: &str) -> String {
-    format!(
-        "FTP MAY BE DOWN: the previous configuration could not be brought back ({why}). \
-         The backup is in {}. To recover by hand: copy its proftpd.conf to {}, check it with \
-         `proftpd -t -c {}`, then start proftpd (`systemctl restart proftpd`, or `proftpd -c {}`), \
-         and read {}.",
-        backup.dir.display(),
-        request.paths.proftpd_conf().display(),
-        request.paths.proftpd_conf().display(),
-        request.paths.proftpd_conf().display(),
-        request.paths.system_log().display()
-    )
-}
-
-fn finish(
+pub(crate) fn finish(
     run: Runner<'_>,
     paths: &crate::paths::Paths,
     (verdict, failed, message): (Verdict, Option<Step>, String),

@@ -1,0 +1,96 @@
+//! The way back: putting a backup in place again and bringing proftpd back on it, and
+//! finishing what a killed ftpconf left half done.
+
+use super::Request;
+use super::backup::{self, Backup};
+use super::candidate::{self, ConfigFacts};
+use super::confirm::confirm_marker;
+use super::install;
+use super::service::{self, Expect, Generation};
+use super::steps::{Runner, Step};
+use crate::proftpd::status::{self, State};
+
+/// After taking the lock: undo what a killed ftpconf left half done.
+pub(crate) fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), String> {
+    if let Some(note) = install::recover_interrupted(&request.paths, &request.settings_file)? {
+        run.note(note);
+    }
+    let marker = confirm_marker(request);
+    if let Ok(id) = std::fs::read_to_string(&marker) {
+        let backup = backup::find(&request.paths, Some(id.trim()))?;
+        run.note(format!(
+            "an earlier `apply --confirm` was never confirmed; putting backup {} back first",
+            backup.id()
+        ));
+        undo(run, request, &backup, false, true)
+            .map_err(|message| broken_message(request, &backup, &message))?;
+        let _ = std::fs::remove_file(&marker);
+    }
+    Ok(())
+}
+
+/// Puts `backup` back and, when proftpd should be serving, brings it back on those
+/// files. Ok: a detail line; Err: why the previous state could not be restored.
+pub(crate) fn undo(
+    run: &mut Runner<'_>,
+    request: &Request,
+    backup: &Backup,
+    settings_file: bool,
+    should_serve: bool,
+) -> Result<String, String> {
+    let paths = &request.paths;
+    let settings_path = settings_file.then_some(request.settings_file.as_path());
+    run.step(Step::Restore, |_| {
+        install::restore(paths, settings_path, backup)
+            .map(|()| ((), format!("backup {} is back in place", backup.id())))
+            .map_err(|e| format!("cannot put backup {} back: {e}", backup.id()))
+    })?;
+    if !should_serve {
+        return Ok("proftpd was not running before and is left stopped".into());
+    }
+    run.step(Step::Recover, |_| {
+        let config = std::fs::read_to_string(paths.proftpd_conf())
+            .map_err(|e| format!("the restored configuration cannot be read: {e}"))?;
+        let facts = ConfigFacts::read(&config);
+        let port = facts.port.unwrap_or(21);
+        let systemd = service::systemd_manages(paths);
+        let (how, expect) = match status::state(paths) {
+            State::Running { pid } => {
+                let before = Generation::now(paths);
+                let how = service::reload(paths, systemd)?;
+                let expect = Expect {
+                    port,
+                    address: facts.bind_only.clone(),
+                    reparsed_since: Some(before),
+                    same_pid: Some(pid),
+                };
+                (how, expect)
+            }
+            _ => {
+                let proftpd = candidate::proftpd_binary().ok_or("proftpd is not installed")?;
+                let how = service::start(paths, &proftpd, true)?;
+                let expect =
+                    Expect { port, address: facts.bind_only, reparsed_since: None, same_pid: None };
+                (how, expect)
+            }
+        };
+        let verified = service::verify(paths, &expect, request.verify_timeout)?;
+        Ok(((), format!("{how}; {verified}")))
+    })
+    .map(|()| "proftpd serves it again".to_owned())
+}
+
+/// What to tell a person when FTP could not be brought back.
+pub(crate) fn broken_message(request: &Request, backup: &Backup, why: &str) -> String {
+    format!(
+        "FTP MAY BE DOWN: the previous configuration could not be brought back ({why}). \
+         The backup is in {}. To recover by hand: copy its proftpd.conf to {}, check it with \
+         `proftpd -t -c {}`, then start proftpd (`systemctl restart proftpd`, or `proftpd -c {}`), \
+         and read {}.",
+        backup.dir.display(),
+        request.paths.proftpd_conf().display(),
+        request.paths.proftpd_conf().display(),
+        request.paths.proftpd_conf().display(),
+        request.paths.system_log().display()
+    )
+}
