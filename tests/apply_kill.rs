@@ -83,6 +83,14 @@ fn sigkill_at_each_step_leaves_old_or_new_files_and_proftpd_serving() {
         assert_eq!(which(&sandbox, &old_files, &new_files), "new");
         assert!(greets(new_port), "the new port does not answer after a kill at {}", step.name());
         assert_eq!(running_pid(&sandbox.paths), Some(server.pid()));
+        // No temporary files are left beside proftpd's.
+        let mut names: Vec<String> =
+            std::fs::read_dir(sandbox.paths.proftpd_conf().parent().unwrap())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        names.sort();
+        assert_eq!(names, ["proftpd.conf", "proftpd.motd"], "after a kill at {}", step.name());
     }
 }
 

@@ -22,11 +22,42 @@ pub(crate) fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), Str
             "an earlier `apply --confirm` was never confirmed; putting backup {} back first",
             backup.id()
         ));
-        undo(run, request, &backup, false, true)
+        let serving = matches!(status::state(&request.paths), State::Running { .. });
+        undo(run, request, &backup, false, serving)
             .map_err(|message| broken_message(request, &backup, &message))?;
         let _ = std::fs::remove_file(&marker);
     }
+    remove_leftovers(request);
     Ok(())
+}
+
+/// Temporary files a killed ftpconf left beside proftpd's files and in its state
+/// directory (never in the settings directory, where an editor may be saving now).
+fn remove_leftovers(request: &Request) {
+    let paths = &request.paths;
+    let dirs = [
+        (paths.proftpd_conf(), &[".proftpd.conf.", ".proftpd.motd."][..]),
+        (
+            paths.state_dir().join("x"),
+            &[".applied.toml.", ".install.journal.", ".confirm.pending."][..],
+        ),
+        (paths.backup_dir().join("x"), &[".new-backup."][..]),
+    ];
+    for (file, prefixes) in dirs {
+        let Some(dir) = file.parent() else { continue };
+        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if prefixes.iter().any(|p| name.starts_with(p)) {
+                let path = entry.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
+    }
 }
 
 /// Puts `backup` back and, when proftpd should be serving, brings it back on those
