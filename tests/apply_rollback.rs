@@ -30,6 +30,7 @@ fn a_failure_after_the_reload_is_rolled_back_and_proftpd_brought_back() {
     sandbox.resume();
     let out = child.wait_with_output().unwrap();
     let all = text(&out);
+    eprintln!("{all}");
     assert_eq!(out.status.code(), Some(4), "{all}");
     assert!(all.contains("exited after the reload"), "{all}");
     assert!(all.contains("previous configuration is back"), "{all}");

@@ -54,6 +54,11 @@ pub fn check_port(facts: &ConfigFacts, ours: Option<u32>) -> Result<String, Stri
     ))
 }
 
+/// Whether process `pid` holds a socket listening on TCP `port`.
+pub fn listens_on(pid: u32, port: u16) -> bool {
+    !listening_sockets(port).is_disjoint(&socket_inodes(pid))
+}
+
 /// Inodes of TCP sockets listening on `port` (IPv4 and IPv6).
 fn listening_sockets(port: u16) -> HashSet<u64> {
     let mut found = HashSet::new();

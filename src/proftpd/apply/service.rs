@@ -135,8 +135,9 @@ pub struct Expect {
     pub same_pid: Option<u32>,
 }
 
-/// Polls fresh connections until proftpd greets with 220 on the expected port with the
-/// new configuration read, the PidFile still naming a live proftpd.
+/// Polls until proftpd has re-read its configuration (the ControlsSocket was re-created),
+/// its master process holds the listening socket on the expected port, and a fresh
+/// connection there is greeted with 220, the PidFile still naming that live proftpd.
 pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<String, String> {
     let ip: IpAddr = match expect.address.as_deref() {
         None | Some("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -174,7 +175,14 @@ pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<Strin
             std::thread::sleep(Duration::from_millis(20));
             continue;
         }
-        match greeting(address, timeout.saturating_sub(start.elapsed())) {
+        // The listener must be proftpd's own: another program may hold the port.
+        if !super::checks::listens_on(pid, expect.port) {
+            last = format!("proftpd (pid {pid}) is not listening on port {}", expect.port);
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let budget = timeout.saturating_sub(start.elapsed()).min(Duration::from_secs(1));
+        match greeting(address, budget) {
             Ok(line) if line.starts_with("220") => {
                 if status::state(paths) == (State::Running { pid }) {
                     return Ok(format!(
