@@ -177,3 +177,27 @@ fn a_second_apply_is_refused_while_one_runs() {
     assert!(sandbox.live_config().contains("MaxClients 9"));
     assert!(greets(server.port));
 }
+
+#[test]
+fn apply_refuses_a_settings_file_changed_behind_the_editor() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let settings = sandbox.settings();
+    sandbox.save_settings(&settings);
+    let path = sandbox.paths.settings_file();
+    let (_, loaded) = apply::read_with_fingerprint(&path).unwrap();
+    assert!(!apply::settings_changed_since(&path, &loaded));
+    let mut changed = settings.clone();
+    changed.clients = 11;
+    sandbox.save_settings(&changed);
+    assert!(apply::settings_changed_since(&path, &loaded));
+    let mut request = sandbox.request();
+    request.expected = Some(loaded);
+    let outcome = apply::run(&request, &mut |_| {});
+    assert_eq!((outcome.verdict, outcome.failed), (Verdict::Refused, Some(Step::Validate)));
+    assert!(outcome.message.contains("changed on disk"), "{}", outcome.message);
+    assert!(!sandbox.paths.proftpd_conf().exists(), "something was written");
+    let (_, now) = apply::read_with_fingerprint(&path).unwrap();
+    request.expected = Some(now);
+    assert_eq!(apply::run(&request, &mut |_| {}).verdict, Verdict::Applied);
+}

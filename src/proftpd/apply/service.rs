@@ -155,7 +155,7 @@ pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<Strin
                     && !status::is_proftpd(old)
                 {
                     return Err(format!(
-                        "proftpd (pid {old}) exited after the reload instead of reading the new configuration"
+                        "proftpd (pid {old}) exited after the reload (its log says why)"
                     ));
                 }
                 last = state.describe();
