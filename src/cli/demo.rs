@@ -19,12 +19,12 @@ use crate::settings::{Settings, store};
 /// The port a demo prefers; another free one when it is taken.
 const PREFERRED_PORT: u16 = 2121;
 
-pub fn demo(cli: &Cli) -> Status {
-    if apply::proftpd_binary().is_none() {
+pub fn demo(cli: &Cli, install: bool) -> Status {
+    if apply::proftpd_binary().is_none() && !offer_install(install) {
         eprintln!(
-            "ftpconf demo needs proftpd. Install it with:\n  \
+            "ftpconf demo needs proftpd. Install it with `ftpconf demo --install`, or:\n  \
              apt-get install --no-install-recommends proftpd-core proftpd-mod-crypto\n\
-             (on a systemd host this also starts the system proftpd on port 21; \
+             (on a systemd host that also starts the system proftpd on port 21; \
              `systemctl disable --now proftpd` stops it again)"
         );
         return Status::Refused;
@@ -46,6 +46,56 @@ pub fn demo(cli: &Cli) -> Status {
         let _ = std::fs::remove_dir_all(&root);
     }
     status
+}
+
+/// Installs proftpd with apt-get when asked (`--install`, or "y" at a terminal prompt).
+/// A policy-rc.d that refuses service starts is put in place for the install, so the
+/// package does not start a system proftpd on port 21 behind the user's back.
+fn offer_install(install: bool) -> bool {
+    const PACKAGES: [&str; 2] = ["proftpd-core", "proftpd-mod-crypto"];
+    if !install {
+        if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+            return false;
+        }
+        print!("proftpd is not installed. Install {} with apt-get now? [y/N] ", PACKAGES.join(" "));
+        let _ = std::io::Write::flush(&mut std::io::stdout());
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            return false;
+        }
+    }
+    let policy = Path::new("/usr/sbin/policy-rc.d");
+    let created = !policy.exists()
+        && std::fs::write(
+            policy,
+            "#!/bin/sh\n# ftpconf demo: no service starts while installing\nexit 101\n",
+        )
+        .and_then(|()| std::fs::set_permissions(policy, std::fs::Permissions::from_mode(0o755)))
+        .is_ok();
+    let run = |args: &[&str]| {
+        std::process::Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let mut install_args = vec!["install", "-y", "--no-install-recommends"];
+    install_args.extend(PACKAGES);
+    let ok = run(&["update"]) && run(&install_args);
+    if created {
+        let _ = std::fs::remove_file(policy);
+    }
+    if ok && apply::proftpd_binary().is_some() {
+        println!(
+            "proftpd installed; the system service was not started (Debian enables it for the \
+             next boot: `systemctl disable proftpd` if this machine should not serve FTP)."
+        );
+        true
+    } else {
+        eprintln!("ftpconf: installing proftpd failed");
+        false
+    }
 }
 
 fn serve(cli: &Cli, root: &Path) -> Status {

@@ -128,7 +128,11 @@ pub enum Command {
         start: bool,
     },
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
-    Demo,
+    Demo {
+        /// Install proftpd with apt-get first when it is missing
+        #[arg(long)]
+        install: bool,
+    },
 }
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
