@@ -30,7 +30,6 @@ fn a_failure_after_the_reload_is_rolled_back_and_proftpd_brought_back() {
     sandbox.resume();
     let out = child.wait_with_output().unwrap();
     let all = text(&out);
-    eprintln!("{all}");
     assert_eq!(out.status.code(), Some(4), "{all}");
     assert!(all.contains("exited after the reload"), "{all}");
     assert!(all.contains("previous configuration is back"), "{all}");
@@ -168,4 +167,46 @@ fn rollback_restores_the_previous_configuration_and_settings() {
     assert!(greets(second_port));
     let out = sandbox.ftpconf(&["rollback", "no-such-id"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+}
+
+#[test]
+fn when_the_way_back_fails_too_it_says_so_loudly_with_exit_5() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let _guard = DaemonGuard(sandbox.paths.clone());
+    let old = sandbox.settings();
+    let server = sandbox.serve(&old);
+    let old_port = server.port;
+    let mut new = old.clone();
+    new.port = u32::from(free_port());
+    sandbox.save_settings(&new);
+    let child = sandbox.ftpconf_paused_at("reload", &["apply"]);
+    // The new port is taken (the reload kills proftpd), and the old one is grabbed as
+    // soon as proftpd lets go of it (so it cannot come back either).
+    let _new_thief = TcpListener::bind(("127.0.0.1", u16::try_from(new.port).unwrap())).unwrap();
+    let old_thief = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Ok(listener) = TcpListener::bind(("127.0.0.1", old_port)) {
+                return Some(listener);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+    });
+    sandbox.resume();
+    let out = child.wait_with_output().unwrap();
+    let _old_listener = old_thief.join().unwrap().expect("the old port was freed");
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(5), "{all}");
+    assert!(all.contains("FTP MAY BE DOWN"), "{all}");
+    assert!(all.contains("Failed binding"), "proftpd's own log lines are missing: {all}");
+    // The files are the previous ones all the same.
+    assert_eq!(std::fs::read_to_string(sandbox.paths.proftpd_conf()).unwrap(), {
+        let system = sandbox.system();
+        ftpconf::proftpd::render(&old, &ftpconf::proftpd::Facts::gather(&old, &system)).config
+    });
+    drop(server);
 }

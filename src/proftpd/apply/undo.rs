@@ -113,15 +113,26 @@ pub(crate) fn undo(
 
 /// What to tell a person when FTP could not be brought back.
 pub(crate) fn broken_message(request: &Request, backup: &Backup, why: &str) -> String {
+    let conf = request.paths.proftpd_conf();
+    let restored =
+        backup.read(backup::CONFIG).ok().flatten().is_some_and(|previous| {
+            std::fs::read_to_string(&conf).is_ok_and(|live| live == previous)
+        });
+    let files = if restored {
+        format!("The previous files are back in place ({} is the backed-up one). ", conf.display())
+    } else {
+        format!(
+            "The backup is in {}; copy its proftpd.conf to {}. ",
+            backup.dir.display(),
+            conf.display()
+        )
+    };
     format!(
-        "FTP MAY BE DOWN: the previous configuration could not be brought back ({why}). \
-         The backup is in {}. To recover by hand: copy its proftpd.conf to {}, check it with \
-         `proftpd -t -c {}`, then start proftpd (`systemctl restart proftpd`, or `proftpd -c {}`), \
-         and read {}.",
-        backup.dir.display(),
-        request.paths.proftpd_conf().display(),
-        request.paths.proftpd_conf().display(),
-        request.paths.proftpd_conf().display(),
-        request.paths.system_log().display()
+        "FTP MAY BE DOWN: proftpd could not be brought back ({why}). {files}\
+         To recover by hand: find what holds the port or what the log below says, check the \
+         file with `proftpd -t -c {conf}`, start proftpd (`systemctl restart proftpd`, or \
+         `proftpd -c {conf}`), and read {log}.",
+        conf = conf.display(),
+        log = request.paths.system_log().display()
     )
 }
