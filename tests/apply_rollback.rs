@@ -210,3 +210,36 @@ fn when_the_way_back_fails_too_it_says_so_loudly_with_exit_5() {
     });
     drop(server);
 }
+
+#[test]
+fn ctrl_c_or_sigterm_during_the_confirmation_wait_reverts_at_once() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let old = sandbox.settings();
+    let server = sandbox.serve(&old);
+    let before = sandbox.live_config();
+    let mut new = old.clone();
+    new.clients = 8;
+    sandbox.save_settings(&new);
+    let mut child =
+        sandbox.ftpconf(&["apply", "--confirm", "60"]).stdin(Stdio::piped()).spawn().unwrap();
+    let stdin = child.stdin.take();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !sandbox.paths.state_dir().join("confirm.pending").exists() {
+        assert!(std::time::Instant::now() < deadline, "apply --confirm never got to waiting");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let started = std::time::Instant::now();
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(child.id() as i32).unwrap(),
+        rustix::process::Signal::INT,
+    )
+    .unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "it waited for the timeout");
+    assert_eq!(sandbox.live_config(), before);
+    assert!(!sandbox.paths.state_dir().join("confirm.pending").exists());
+    assert!(greets(server.port));
+}

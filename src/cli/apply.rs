@@ -1,8 +1,12 @@
 //! `ftpconf apply`, `backups` and `rollback`: the apply steps as a live list.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::{Cli, Status};
 use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Verdict};
@@ -148,8 +152,13 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
 }
 
 /// Reads one line from stdin (a terminal or not) within `timeout`: Enter, "y" or "yes"
-/// confirm; anything else, end of input or the timeout do not.
+/// confirm; anything else, end of input, the timeout, Ctrl-C or SIGTERM do not (the
+/// signals then revert at once instead of killing ftpconf mid-wait).
 fn wait_for_confirmation(timeout: Duration) -> bool {
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(&interrupted));
+    }
     let (tx, rx) = mpsc::channel();
     // The reader may outlive the wait; a blocked stdin read cannot be cancelled.
     std::thread::spawn(move || {
@@ -160,10 +169,17 @@ fn wait_for_confirmation(timeout: Duration) -> bool {
             Ok(_) => Some(line),
         });
     });
-    match rx.recv_timeout(timeout) {
-        Ok(Some(line)) => matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes"),
-        _ => false,
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline && !interrupted.load(Ordering::Relaxed) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Some(line)) => {
+                return matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes");
+            }
+            Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
     }
+    false
 }
 
 /// `ftpconf backups`.

@@ -161,8 +161,13 @@ fn prepare(
         State::Running { pid } => Some(pid),
         _ => None,
     };
-    run.step(Step::CheckPort, |_| checks::check_port(&facts, ours).map(|d| ((), d)))
-        .map_err(|m| (Verdict::Refused, m))?;
+    run.step(Step::CheckPort, |_| {
+        if let Some(pid) = ours {
+            service::may_signal(pid)?;
+        }
+        checks::check_port(&facts, ours).map(|d| ((), d))
+    })
+    .map_err(|m| (Verdict::Refused, m))?;
     run.step(Step::CheckTls, |r| {
         if facts.tls_pairs.is_empty() {
             return Ok(((), "TLS off".to_owned()));

@@ -62,6 +62,14 @@ impl Generation {
     }
 }
 
+/// Whether this process may signal `pid` (checked before anything changes, so an
+/// unprivileged run is refused instead of failing half way).
+pub fn may_signal(pid: u32) -> Result<(), String> {
+    let target = Pid::from_raw(pid as i32).ok_or("invalid pid")?;
+    rustix::process::test_kill_process(target)
+        .map_err(|e| format!("cannot signal proftpd (pid {pid}): {e}; run ftpconf as root"))
+}
+
 /// Sends SIGHUP to the running proftpd (or `systemctl reload`). Returns what was done.
 pub fn reload(paths: &Paths, systemd: bool) -> Result<String, String> {
     if systemd {
