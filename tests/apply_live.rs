@@ -201,3 +201,23 @@ fn apply_refuses_a_settings_file_changed_behind_the_editor() {
     request.expected = Some(now);
     assert_eq!(apply::run(&request, &mut |_| {}).verdict, Verdict::Applied);
 }
+
+#[test]
+fn without_a_controls_socket_verify_waits_past_the_reload_pause() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let old = sandbox.settings();
+    let mut server = sandbox.serve(&old);
+    let mut new = old.clone();
+    new.auxiliary_parameters = "ControlsEngine off".into();
+    sandbox.apply_ok(&new);
+    new.clients = 12;
+    let outcome = sandbox.apply_ok(&new);
+    let verify = outcome.steps.iter().find(|s| s.step == Step::Verify).unwrap();
+    assert!(verify.elapsed >= std::time::Duration::from_millis(800), "{verify:?}");
+    assert!(server.is_alive());
+    assert!(greets(server.port));
+    // A bad file is still caught by proftpd -t, and a reload that kills proftpd would be
+    // seen by the settle wait; the configuration in place is the new one.
+    assert!(sandbox.live_config().contains("MaxClients 12"));
+}

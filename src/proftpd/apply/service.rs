@@ -42,6 +42,9 @@ fn systemctl(verb: &str) -> Result<String, String> {
     }
 }
 
+/// How long after a reload verify waits when the reparse cannot be observed.
+const UNOBSERVED_SETTLE: Duration = Duration::from_millis(800);
+
 /// Something that changes each time proftpd re-reads its configuration: its
 /// ControlsSocket is re-created at every (re)start (file identity and times).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,9 +179,13 @@ pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<Strin
         {
             return Err(format!("the PidFile now names pid {pid}, not the reloaded pid {old}"));
         }
-        if let Some(before) = expect.reparsed_since
-            && Generation::now(paths) == before
-        {
+        // The re-created ControlsSocket shows the reparse. Without it (ControlsEngine
+        // off, socket removed) wait past proftpd's post-signal pause instead: a bad
+        // configuration kills proftpd within ~0.4 s of the signal.
+        let waiting = expect.reparsed_since.is_some_and(|before| {
+            Generation::now(paths) == before && start.elapsed() < UNOBSERVED_SETTLE
+        });
+        if waiting {
             last = format!("proftpd (pid {pid}) has not re-read its configuration yet");
             std::thread::sleep(Duration::from_millis(20));
             continue;
