@@ -40,7 +40,7 @@ fn demo_serves_until_input_ends_then_stops_proftpd() {
     let (mut child, lines) = start_demo(&sandbox);
     let all = lines.join("\n");
     assert!(all.contains(&format!("127.0.0.1:{port}")), "{all}");
-    assert!(all.contains("check proftpd serves the new configuration"), "{all}");
+    assert!(all.contains("proftpd serves the new config"), "{all}");
     assert!(greets(port));
     let pid = running_pid(&sandbox.paths).expect("demo proftpd runs");
     drop(child.stdin.take()); // end of input

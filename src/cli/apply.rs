@@ -44,7 +44,7 @@ impl StepPrinter {
                 let line = self.line(report);
                 // On a terminal the "started" line is overwritten (padded to its width).
                 let cr = if self.live { "\r" } else { "" };
-                let _ = writeln!(out, "{cr}{line:<50}");
+                let _ = writeln!(out, "{cr}{line:<40}");
                 self.open = false;
                 for note in self.held_notes.drain(..) {
                     let _ = writeln!(out, "      {note}");
@@ -68,7 +68,7 @@ impl StepPrinter {
         // A failure's detail is the error; it is printed in full with the outcome.
         let detail = if r.ok { r.detail.as_str() } else { "" };
         let ms = r.elapsed.as_secs_f64() * 1000.0;
-        format!("  {mark} {:<44} {ms:>6.0} ms  {detail}", r.step.title()).trim_end().to_owned()
+        format!("  {mark} {:<34} {ms:>5.0} ms  {detail}", r.step.title()).trim_end().to_owned()
     }
 }
 

@@ -44,7 +44,7 @@ pub fn check_port(facts: &ConfigFacts, ours: Option<u32>) -> Result<String, Stri
     if let Some(pid) = ours
         && !sockets.is_disjoint(&socket_inodes(pid))
     {
-        return Ok(format!("port {port} is held by this proftpd (pid {pid})"));
+        return Ok(format!("port {port} ours (pid {pid})"));
     }
     let holders: Vec<String> =
         holders(&sockets).into_iter().map(|(pid, comm)| format!("pid {pid} ({comm})")).collect();
@@ -146,7 +146,7 @@ pub fn check_files(
     std::fs::File::open(login_message)
         .map_err(|e| format!("other.display_login: the login message file cannot be read: {e}"))?;
     checked += 1;
-    Ok((format!("{checked} file(s) readable"), notes))
+    Ok((format!("{checked} readable"), notes))
 }
 
 fn others_can_enter(dir: &Path) -> bool {
@@ -170,7 +170,7 @@ mod tests {
         assert!(err.contains(&format!("pid {}", std::process::id())), "{err}");
         // Held by "us": the socket belongs to the process named as our proftpd.
         let ok = check_port(&facts, Some(std::process::id())).unwrap();
-        assert!(ok.contains("held by this proftpd"), "{ok}");
+        assert!(ok.contains("ours"), "{ok}");
         drop(listener);
         assert!(check_port(&facts, None).unwrap().contains("is free"));
     }

@@ -56,7 +56,7 @@ pub(crate) fn execute(
 
     let lock = match run.step(Step::Lock, |_| {
         Lock::acquire(paths)
-            .map(|l| (l, format!("held by pid {}", std::process::id())))
+            .map(|l| (l, format!("pid {}", std::process::id())))
             .map_err(|e| e.to_string())
     }) {
         Ok(lock) => lock,
@@ -294,7 +294,7 @@ fn install_and_reload(
         .step(Step::Backup, |_| {
             let made = backup::create(paths, &reason, unapplied.as_deref())
                 .map_err(|e| format!("cannot back up the live files: {e}"))?;
-            let detail = format!("backup {}", made.id());
+            let detail = made.id().to_owned();
             Ok((made, detail))
         })
         .map_err(|m| (Verdict::Refused, Step::Backup, m, None))?;
@@ -324,7 +324,7 @@ fn install_and_reload(
     };
     if let Err(message) = run.step(Step::Install, |_| {
         install::install(paths, &request.settings_file, staged, &backup)
-            .map(|()| ((), format!("{} in place", paths.proftpd_conf().display())))
+            .map(|()| ((), "proftpd.conf renamed last".to_owned()))
             .map_err(|e| format!("cannot put the new files in place: {e}"))
     }) {
         let was_running = matches!(status::state(paths), State::Running { .. });
@@ -365,7 +365,7 @@ fn install_and_reload(
             }
             if !request.start {
                 run.step(Step::Reload, |_| -> Result<_, String> {
-                    Ok(((), "proftpd is not running: nothing to reload".to_owned()))
+                    Ok(((), "not running: skipped".to_owned()))
                 })
                 .ok();
                 run.note("proftpd is not running; the new configuration is used when it starts (apply --start starts it)");

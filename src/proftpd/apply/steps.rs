@@ -76,17 +76,17 @@ impl Step {
         match self {
             Step::Lock => "take the apply lock",
             Step::Validate => "validate the settings",
-            Step::Render => "write the new files beside the live ones",
-            Step::ConfigTest => "proftpd -t on the new configuration",
-            Step::CheckPort => "check the port is free or ours",
-            Step::CheckTls => "check the TLS key matches its certificate",
-            Step::CheckFiles => "check the files it names exist",
+            Step::Render => "write new files beside live ones",
+            Step::ConfigTest => "proftpd -t on the new config",
+            Step::CheckPort => "port is free or ours",
+            Step::CheckTls => "TLS key matches certificate",
+            Step::CheckFiles => "files it names exist",
             Step::Backup => "back up the live files",
             Step::Install => "put the new files in place",
             Step::Reload => "reload (or start) proftpd",
-            Step::Verify => "check proftpd serves the new configuration",
+            Step::Verify => "proftpd serves the new config",
             Step::Restore => "put the previous files back",
-            Step::Recover => "bring proftpd back on the previous files",
+            Step::Recover => "bring proftpd back on them",
         }
     }
 

@@ -73,7 +73,7 @@ pub(crate) fn undo(
     let settings_path = settings_file.then_some(request.settings_file.as_path());
     run.step(Step::Restore, |_| {
         install::restore(paths, settings_path, backup)
-            .map(|()| ((), format!("backup {} is back in place", backup.id())))
+            .map(|()| ((), format!("{} back", backup.id())))
             .map_err(|e| format!("cannot put backup {} back: {e}", backup.id()))
     })?;
     if !should_serve {
