@@ -243,3 +243,22 @@ fn ctrl_c_or_sigterm_during_the_confirmation_wait_reverts_at_once() {
     assert!(!sandbox.paths.state_dir().join("confirm.pending").exists());
     assert!(greets(server.port));
 }
+
+#[test]
+fn reverting_while_proftpd_is_stopped_only_puts_the_files_back() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let first = sandbox.settings();
+    sandbox.apply_ok(&first); // proftpd not running: files only
+    let before = sandbox.live_config();
+    let mut second = first.clone();
+    second.clients = 2;
+    sandbox.save_settings(&second);
+    let pending = apply::run_pending(&sandbox.request(), &mut |_| {}).expect("applied");
+    assert!(!pending.outcome().serving);
+    let outcome = pending.revert(&mut |_| {});
+    assert_eq!(outcome.verdict, Verdict::RolledBack, "{outcome:#?}");
+    assert_eq!(sandbox.live_config(), before);
+    assert_eq!(running_pid(&sandbox.paths), None, "revert started proftpd");
+    assert!(!port_answers(u16::try_from(first.port).unwrap()));
+}

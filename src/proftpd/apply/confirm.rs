@@ -8,6 +8,7 @@ use super::steps::{Progress, Runner};
 use super::undo::{broken_message, undo};
 use super::{Outcome, Request, Verdict};
 use crate::fsutil;
+use crate::proftpd::status::{self, State};
 
 /// An applied configuration waiting for the user's confirmation. The apply lock stays
 /// held until [`Pending::confirm`] or [`Pending::revert`]. If ftpconf dies while waiting,
@@ -66,7 +67,9 @@ impl Pending {
         let paths = &self.request.paths;
         let mut run = Runner::new(progress, pause_marker(paths));
         let log = LogMark::now(&paths.system_log());
-        let undone = undo(&mut run, &self.request, &self.backup, false, true);
+        // Reload only a proftpd that runs; a stopped one just gets its files back.
+        let serving = matches!(status::state(paths), State::Running { .. });
+        let undone = undo(&mut run, &self.request, &self.backup, false, serving);
         let _ = std::fs::remove_file(confirm_marker(&self.request));
         let (verdict, message) = match undone {
             Ok(detail) => (
