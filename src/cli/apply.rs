@@ -124,6 +124,12 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
         let outcome = apply::run(&request, &mut |e| printer.show(e));
         return report(&outcome);
     };
+    // Ctrl-C/SIGTERM from here on mean "do not keep it": caught before the apply starts,
+    // so a signal during the apply itself also ends in a revert, never in a kill.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(&interrupted));
+    }
     let pending = match apply::run_pending(&request, &mut |e| printer.show(e)) {
         Ok(pending) => pending,
         Err(outcome) => return report(&outcome),
@@ -134,7 +140,7 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
          end of input or no answer puts backup {} back.",
         pending.backup().id()
     );
-    if wait_for_confirmation(Duration::from_secs(seconds)) {
+    if wait_for_confirmation(Duration::from_secs(seconds), &interrupted) {
         let outcome = pending.confirm();
         println!("confirmed: keeping the new configuration");
         status_of(outcome.verdict)
@@ -154,11 +160,7 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
 /// Reads one line from stdin (a terminal or not) within `timeout`: Enter, "y" or "yes"
 /// confirm; anything else, end of input, the timeout, Ctrl-C or SIGTERM do not (the
 /// signals then revert at once instead of killing ftpconf mid-wait).
-fn wait_for_confirmation(timeout: Duration) -> bool {
-    let interrupted = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGTERM, SIGHUP] {
-        let _ = signal_hook::flag::register(signal, Arc::clone(&interrupted));
-    }
+fn wait_for_confirmation(timeout: Duration, interrupted: &AtomicBool) -> bool {
     let (tx, rx) = mpsc::channel();
     // The reader may outlive the wait; a blocked stdin read cannot be cancelled.
     std::thread::spawn(move || {

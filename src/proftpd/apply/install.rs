@@ -3,7 +3,8 @@
 //! Each file is renamed over its target (atomic per file), proftpd.conf last. A journal
 //! naming the backup is written first and removed when every rename is on disk; if
 //! ftpconf dies in between, the next apply finds the journal and puts the backup back
-//! (proftpd was not reloaded yet, so it still runs the old files).
+//! (after an interrupted install proftpd was not reloaded yet, so it still runs the old
+//! files; after an interrupted restore, the apply that follows reloads it anyway).
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +57,10 @@ pub(crate) fn restore(
     settings_file: Option<&Path>,
     backup: &Backup,
 ) -> std::io::Result<()> {
+    // Journalled like an install: a restore cut short is finished by the next apply.
+    let record =
+        format!("{}\n{}\n", backup.id(), if settings_file.is_some() { "settings" } else { "" });
+    fsutil::atomic_write(&journal(paths), record.as_bytes(), 0o600)?;
     let mut targets = vec![
         (backup.read(backup::LOGIN_MESSAGE)?, paths.login_message(), 0o644),
         (backup.read(backup::SETTINGS)?, applied_settings_file(paths), 0o600),
@@ -81,7 +86,8 @@ pub(crate) fn restore(
             },
         }
     }
-    Ok(())
+    std::fs::remove_file(journal(paths))?;
+    fsutil::sync_parent(&journal(paths))
 }
 
 /// Undoes an install that was interrupted (ftpconf killed between renames). Call with
@@ -98,7 +104,6 @@ pub(crate) fn recover_interrupted(
         .map_err(|e| format!("an interrupted apply left {}: {e}", journal(paths).display()))?;
     restore(paths, touched_settings.then_some(settings_file), &backup)
         .map_err(|e| format!("cannot undo the interrupted apply (backup {id}): {e}"))?;
-    std::fs::remove_file(journal(paths)).map_err(|e| e.to_string())?;
     Ok(Some(format!(
         "an earlier apply was interrupted while renaming files; its backup {id} was put back first"
     )))
