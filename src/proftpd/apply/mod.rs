@@ -21,6 +21,7 @@ mod lock;
 mod logs;
 mod pipeline;
 mod service;
+mod sources;
 mod steps;
 mod undo;
 

@@ -1,19 +1,19 @@
 //! The apply itself: the steps in order, and the way back when one fails.
 
 use super::backup::{self, Backup};
-use super::candidate::{self, Candidate, ConfigFacts, Files, applied_settings_file};
+use super::candidate::{self, Candidate, ConfigFacts, applied_settings_file};
 use super::checks;
 use super::install;
 use super::keymatch::{KeyCheck, check_pair};
-use super::lock::{Lock, read_with_fingerprint};
+use super::lock::Lock;
 use super::logs::LogMark;
 use super::service::{self, Expect, Generation};
+use super::sources::{read_backup, read_settings};
 use super::steps::{Progress, Runner, Step};
 use super::undo::{broken_message, recover, undo};
 use super::{Outcome, Request, Verdict};
 use crate::proftpd::status::{self, State};
-use crate::proftpd::{Facts, render};
-use crate::settings::{Problem, System, store, validate};
+use crate::settings::Problem;
 
 /// Applies the settings file. The lock is released when this returns.
 pub fn run(request: &Request, progress: &mut dyn FnMut(&Progress)) -> Outcome {
@@ -42,7 +42,7 @@ pub(crate) enum Source {
 }
 
 /// How a step failed: the verdict it leads to and the message.
-type Failure = (Verdict, String);
+pub(crate) type Failure = (Verdict, String);
 
 pub(crate) fn execute(
     request: &Request,
@@ -189,88 +189,6 @@ fn prepare(
     })
     .map_err(|m| (Verdict::Refused, m))?;
     Ok((candidate, staged, from))
-}
-
-fn read_settings(
-    run: &mut Runner<'_>,
-    request: &Request,
-    problems: &mut Vec<Problem>,
-) -> Result<Candidate, Failure> {
-    let paths = &request.paths;
-    let path = &request.settings_file;
-    let read = run.step(Step::Validate, |r| {
-        let (text, fingerprint) = read_with_fingerprint(path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if let Some(expected) = &request.expected
-            && *expected != fingerprint
-            && super::lock::settings_changed_since(path, expected)
-        {
-            return Err(format!(
-                "{} changed on disk since it was loaded; load it again before applying",
-                path.display()
-            ));
-        }
-        let settings = match &text {
-            Some(text) => store::parse(text, &path.display().to_string())
-                .map_err(|e| e.problems.join("\n"))?,
-            None => crate::settings::Settings::default(),
-        };
-        let system = System::new(paths.clone());
-        let report = validate(&settings, &system);
-        for warning in report.warnings() {
-            r.note(format!("warning: {}: {}", warning.field.path(), warning.message));
-        }
-        if report.has_errors() {
-            let lines: Vec<String> =
-                report.errors().map(|p| format!("{}: {}", p.field.path(), p.message)).collect();
-            problems.extend(report.problems.iter().cloned());
-            return Err(lines.join("\n"));
-        }
-        let rendered = render(&settings, &Facts::gather(&settings, &system));
-        let settings_text = text.unwrap_or_else(|| store::to_toml(&settings));
-        let detail = format!("{} settings valid", crate::settings::Field::ALL.len());
-        Ok(((rendered, settings_text), detail))
-    });
-    let (rendered, settings_text) = read.map_err(|m| {
-        let verdict =
-            if m.contains("changed on disk") { Verdict::Refused } else { Verdict::Invalid };
-        (verdict, m)
-    })?;
-    Ok(Candidate {
-        files: Files {
-            config: rendered.config.clone(),
-            login_message: rendered.login_message.clone(),
-            settings: Some(settings_text),
-        },
-        rendered: Some(rendered),
-        settings_file: None,
-    })
-}
-
-fn read_backup(
-    run: &mut Runner<'_>,
-    request: &Request,
-    id: Option<&str>,
-) -> Result<(Candidate, String), Failure> {
-    run.step(Step::Validate, |r| {
-        let backup = backup::find(&request.paths, id)?;
-        let io = |e: std::io::Error| format!("backup {}: {e}", backup.id());
-        let config = backup.read(backup::CONFIG).map_err(io)?.ok_or_else(|| {
-            format!("backup {} holds no proftpd.conf (there was none before)", backup.id())
-        })?;
-        let login_message = backup.read(backup::LOGIN_MESSAGE).map_err(io)?.unwrap_or_default();
-        let settings = backup.read(backup::SETTINGS).map_err(io)?;
-        if settings.is_none() {
-            r.note(format!(
-                "backup {} has no settings copy; the settings file is left as it is",
-                backup.id()
-            ));
-        }
-        let files = Files { config, login_message, settings: settings.clone() };
-        let candidate = Candidate { files, rendered: None, settings_file: settings };
-        Ok(((candidate, backup.id().to_owned()), format!("backup {}", backup.id())))
-    })
-    .map_err(|m| (Verdict::Refused, m))
 }
 
 /// A failure after the backup: verdict, failed step, message, the backup made.
