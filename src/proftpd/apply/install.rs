@@ -90,21 +90,15 @@ pub(crate) fn restore(
     fsutil::sync_parent(&journal(paths))
 }
 
-/// Undoes an install that was interrupted (ftpconf killed between renames). Call with
-/// the apply lock held. Returns a note on what was done.
-pub(crate) fn recover_interrupted(
-    paths: &Paths,
-    settings_file: &Path,
-) -> Result<Option<String>, String> {
+/// An install or restore that was cut short (ftpconf killed between renames): the
+/// backup to put back and whether the settings file was part of it. Call with the apply
+/// lock held.
+pub(crate) fn interrupted(paths: &Paths) -> Result<Option<(Backup, bool)>, String> {
     let Ok(record) = std::fs::read_to_string(journal(paths)) else { return Ok(None) };
     let mut lines = record.lines();
     let id = lines.next().unwrap_or_default().trim().to_owned();
     let touched_settings = lines.next() == Some("settings");
     let backup = backup::find(paths, Some(&id))
         .map_err(|e| format!("an interrupted apply left {}: {e}", journal(paths).display()))?;
-    restore(paths, touched_settings.then_some(settings_file), &backup)
-        .map_err(|e| format!("cannot undo the interrupted apply (backup {id}): {e}"))?;
-    Ok(Some(format!(
-        "an earlier apply was interrupted while renaming files; its backup {id} was put back first"
-    )))
+    Ok(Some((backup, touched_settings)))
 }

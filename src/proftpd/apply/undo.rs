@@ -12,8 +12,14 @@ use crate::proftpd::status::{self, State};
 
 /// After taking the lock: undo what a killed ftpconf left half done.
 pub(crate) fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), String> {
-    if let Some(note) = install::recover_interrupted(&request.paths, &request.settings_file)? {
-        run.note(note);
+    if let Some((backup, settings_file)) = install::interrupted(&request.paths)? {
+        run.note(format!(
+            "an earlier apply was interrupted while renaming files; putting its backup {} back first",
+            backup.id()
+        ));
+        let serving = matches!(status::state(&request.paths), State::Running { .. });
+        undo(run, request, &backup, settings_file, serving)
+            .map_err(|message| broken_message(request, &backup, &message))?;
     }
     let marker = confirm_marker(request);
     if let Ok(id) = std::fs::read_to_string(&marker) {
