@@ -221,3 +221,16 @@ fn without_a_controls_socket_verify_waits_past_the_reload_pause() {
     // seen by the settle wait; the configuration in place is the new one.
     assert!(sandbox.live_config().contains("MaxClients 12"));
 }
+
+#[test]
+fn a_proftpd_started_from_another_configuration_is_named_as_such() {
+    proftpd_binary();
+    let other = Sandbox::new();
+    let settings = other.settings();
+    let _foreign = other.serve(&settings);
+    let sandbox = Sandbox::new();
+    let outcome = sandbox.apply(&settings);
+    assert_eq!((outcome.verdict, outcome.failed), (Verdict::Refused, Some(Step::CheckPort)));
+    assert!(outcome.message.contains("(proftpd)"), "{}", outcome.message);
+    assert!(outcome.message.contains("not started from this configuration"), "{}", outcome.message);
+}

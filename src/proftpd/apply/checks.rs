@@ -46,12 +46,25 @@ pub fn check_port(facts: &ConfigFacts, ours: Option<u32>) -> Result<String, Stri
     {
         return Ok(format!("port {port} ours (pid {pid})"));
     }
-    let holders: Vec<String> =
-        holders(&sockets).into_iter().map(|(pid, comm)| format!("pid {pid} ({comm})")).collect();
-    let who = if holders.is_empty() { "another program".to_owned() } else { holders.join(", ") };
-    Err(format!(
-        "general.port: port {port} is already in use by {who}; choose another port or stop that program"
-    ))
+    let holders = holders(&sockets);
+    let who = if holders.is_empty() {
+        "another program".to_owned()
+    } else {
+        holders
+            .iter()
+            .map(|(pid, comm)| format!("pid {pid} ({comm})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // A proftpd the PidFile does not name: typically the distribution's own daemon,
+    // started from its stock configuration (another PidFile).
+    let advice = if holders.iter().any(|(_, comm)| comm == "proftpd") {
+        "; that proftpd was not started from this configuration (the PidFile does not name it): \
+         stop it (`systemctl stop proftpd` or kill it), then `ftpconf apply --start`"
+    } else {
+        "; choose another port or stop that program"
+    };
+    Err(format!("general.port: port {port} is already in use by {who}{advice}"))
 }
 
 /// Whether process `pid` holds a socket listening on TCP `port`.
