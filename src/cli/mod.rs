@@ -114,7 +114,7 @@ pub enum Command {
         #[arg(long)]
         start: bool,
         /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
-        #[arg(long, value_name = "SECONDS")]
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
         confirm: Option<u64>,
     },
     /// List the backups of earlier configurations, newest first

@@ -20,7 +20,7 @@ pub struct Pending {
     _lock: Lock,
 }
 
-/// Applies like [`run`], but keeps the result open for confirmation. `Err` is an apply
+/// Applies like [`run`](super::run), but keeps the result open for confirmation. `Err` is an apply
 /// that did not succeed (nothing to confirm).
 pub fn run_pending(
     request: &Request,

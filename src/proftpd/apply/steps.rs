@@ -209,7 +209,8 @@ impl StepError for (String, bool) {
     }
 }
 
-/// Test-only hook: the name of a step to pause before (see [`Runner`]), or
-/// `install-between-renames` (after the login message is renamed into place, before
-/// proftpd.conf). Not for production use.
+/// Test-only hook, not for production use: the name of a step ([`Step::name`]) to pause
+/// before, or `install-between-renames` (after the login message is renamed into place,
+/// before proftpd.conf). ftpconf then creates `STATE_DIR/test-pause` and waits until a
+/// test deletes it (or kills ftpconf).
 pub const PAUSE_ENV: &str = "FTPCONF_TEST_PAUSE_AT";
