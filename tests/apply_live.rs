@@ -234,3 +234,21 @@ fn a_proftpd_started_from_another_configuration_is_named_as_such() {
     assert!(outcome.message.contains("(proftpd)"), "{}", outcome.message);
     assert!(outcome.message.contains("not started from this configuration"), "{}", outcome.message);
 }
+
+#[test]
+fn a_full_per_host_limit_does_not_fail_the_check() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let mut old = sandbox.settings();
+    old.connections_per_ip = 1;
+    let server = sandbox.serve(&old);
+    // One local session holds the only slot for 127.0.0.1.
+    let (_session, greeting) = common::raw::Raw::open(server.port);
+    assert!(greeting.starts_with("220"), "{greeting}");
+    let mut new = old.clone();
+    new.clients = 13;
+    let outcome = sandbox.apply_ok(&new);
+    let verify = outcome.steps.iter().find(|s| s.step == Step::Verify).unwrap();
+    assert!(verify.detail.contains("busy"), "{verify:?}");
+    assert!(sandbox.live_config().contains("MaxClients 13"));
+}

@@ -198,9 +198,12 @@ pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<Strin
         }
         let budget = timeout.saturating_sub(start.elapsed()).min(Duration::from_secs(1));
         match greeting(address, budget) {
-            Ok(line) if line.starts_with("220") => {
+            // 421/530 banners are proftpd turning this connection away (MaxInstances,
+            // MaxConnectionsPerHost already reached by other local sessions): it serves.
+            Ok(line) if ["220", "421", "530"].iter().any(|code| line.starts_with(code)) => {
                 if status::state(paths) == (State::Running { pid }) {
-                    return Ok(format!("port {} answers (pid {pid})", expect.port));
+                    let busy = if line.starts_with("220") { "" } else { ", busy" };
+                    return Ok(format!("port {} answers (pid {pid}{busy})", expect.port));
                 }
                 last = format!("proftpd (pid {pid}) went away after greeting");
             }
