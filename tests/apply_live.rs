@@ -252,3 +252,20 @@ fn a_full_per_host_limit_does_not_fail_the_check() {
     assert!(verify.detail.contains("busy"), "{verify:?}");
     assert!(sandbox.live_config().contains("MaxClients 13"));
 }
+
+#[test]
+fn an_ec_certificate_with_its_own_key_goes_live() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    sandbox.make_certificate("ec", true);
+    let old = sandbox.settings();
+    let server = sandbox.serve(&old);
+    let mut new = old.clone();
+    new.tls_enable = true;
+    new.certificate = "ec".into();
+    let outcome = sandbox.apply_ok(&new);
+    let tls = outcome.steps.iter().find(|s| s.step == Step::CheckTls).unwrap();
+    assert!(tls.ok && tls.detail.contains("matches"), "{tls:?}");
+    assert!(sandbox.live_config().contains("TLSECCertificateFile"));
+    assert!(greets(server.port));
+}
