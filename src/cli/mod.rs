@@ -1,7 +1,9 @@
 //! Command-line interface: the same settings as the screen, for scripts.
 
+mod apply;
 mod cert;
 mod commands;
+mod demo;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -111,6 +113,31 @@ pub enum Command {
     Cert {
         #[command(subcommand)]
         action: cert::CertCommand,
+    },
+    /// Put the settings into service: check, back up, install, reload, verify (undone on failure)
+    Apply {
+        /// Start proftpd when it is not running
+        #[arg(long)]
+        start: bool,
+        /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
+        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+        confirm: Option<u64>,
+    },
+    /// List the backups of earlier configurations, newest first
+    Backups,
+    /// Put a backup back (default: the newest), settings file included
+    Rollback {
+        /// Backup ID from `ftpconf backups`
+        id: Option<String>,
+        /// Start proftpd when it is not running
+        #[arg(long)]
+        start: bool,
+    },
+    /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
+    Demo {
+        /// Install proftpd with apt-get first when it is missing
+        #[arg(long)]
+        install: bool,
     },
 }
 

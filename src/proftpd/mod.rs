@@ -1,5 +1,6 @@
 //! The proftpd side: configuration syntax, rendering, certificates.
 
+pub mod apply;
 pub mod certs;
 pub mod directives;
 pub mod render;

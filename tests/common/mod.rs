@@ -6,6 +6,7 @@
 //! panics with an explanation when it is missing: such a test never passes by skipping.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
+pub mod apply;
 pub mod conf;
 pub mod ftp;
 pub mod ftps;

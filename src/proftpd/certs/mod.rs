@@ -69,6 +69,14 @@ pub(crate) fn read_file(path: &std::path::Path) -> Option<Result<Vec<u8>, String
     }
 }
 
+/// Whether the private key in `key_file` belongs to the certificate in `cert_file`
+/// (any pair of files, such as the ones a rendered configuration names).
+pub fn key_status(cert_file: &std::path::Path, key_file: &std::path::Path) -> KeyStatus {
+    let name = cert_file.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (cert, key) = (read_file(cert_file), read_file(key_file));
+    inspect::inspect_bytes(&name, cert_file.into(), key_file.into(), cert, key).key
+}
+
 /// Reads the certificate `name` enough to render it.
 pub fn load(paths: &Paths, name: &str) -> Result<CertFiles, String> {
     let info = inspect(paths, name);

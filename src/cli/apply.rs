@@ -1,0 +1,211 @@
+//! `ftpconf apply`, `backups` and `rollback`: the apply steps as a live list.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+
+use super::{Cli, Status};
+use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Verdict};
+
+/// Prints steps as they run: "  ✓ take the apply lock      0 ms  held by pid 1".
+pub struct StepPrinter {
+    ascii: bool,
+    /// Whether "started" lines are shown (then overwritten): only on a terminal.
+    live: bool,
+    open: bool,
+    held_notes: Vec<String>,
+}
+
+impl StepPrinter {
+    pub fn new(cli: &Cli) -> StepPrinter {
+        StepPrinter {
+            ascii: cli.ascii || !utf8_locale(),
+            live: std::io::stdout().is_terminal(),
+            open: false,
+            held_notes: Vec::new(),
+        }
+    }
+
+    pub fn show(&mut self, event: &Progress) {
+        let mut out = std::io::stdout().lock();
+        match event {
+            Progress::Started(step) => {
+                if self.live {
+                    let _ =
+                        write!(out, "  {} {}", if self.ascii { "-" } else { "…" }, step.title());
+                }
+                self.open = true;
+            }
+            Progress::Finished(report) => {
+                let line = self.line(report);
+                // On a terminal the "started" line is overwritten (padded to its width).
+                let cr = if self.live { "\r" } else { "" };
+                let _ = writeln!(out, "{cr}{line:<40}");
+                self.open = false;
+                for note in self.held_notes.drain(..) {
+                    let _ = writeln!(out, "      {note}");
+                }
+            }
+            Progress::Note(note) if self.open => self.held_notes.push(note.clone()),
+            Progress::Note(note) => {
+                let _ = writeln!(out, "      {note}");
+            }
+        }
+        let _ = out.flush();
+    }
+
+    fn line(&self, r: &StepReport) -> String {
+        let mark = match (r.ok, self.ascii) {
+            (true, false) => "✓",
+            (false, false) => "✗",
+            (true, true) => "+",
+            (false, true) => "X",
+        };
+        // A failure's detail is the error; it is printed in full with the outcome.
+        let detail = if r.ok { r.detail.as_str() } else { "" };
+        let ms = r.elapsed.as_secs_f64() * 1000.0;
+        format!("  {mark} {:<34} {ms:>5.0} ms  {detail}", r.step.title()).trim_end().to_owned()
+    }
+}
+
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            v.to_ascii_uppercase().contains("UTF-8") || v.to_ascii_uppercase().contains("UTF8")
+        })
+}
+
+pub fn request(cli: &Cli, start: bool) -> Request {
+    let mut request = Request::new(cli.paths(), cli.settings_file());
+    request.start = start;
+    request
+}
+
+/// Prints the outcome and turns it into an exit status.
+pub fn report(outcome: &Outcome) -> Status {
+    let total: Duration = outcome.steps.iter().map(|s| s.elapsed).sum();
+    match outcome.verdict {
+        Verdict::Applied => println!("{} ({} ms in all)", outcome.message, total.as_millis()),
+        _ => {
+            eprintln!("ftpconf: {}", outcome.message);
+            if !outcome.log.is_empty() {
+                eprintln!("proftpd's log since the apply began:");
+                outcome.log.iter().for_each(|l| eprintln!("  {l}"));
+            }
+            if matches!(outcome.verdict, Verdict::Invalid | Verdict::Refused) {
+                eprintln!("ftpconf: nothing was changed");
+            }
+        }
+    }
+    status_of(outcome.verdict)
+}
+
+pub fn status_of(verdict: Verdict) -> Status {
+    match verdict {
+        Verdict::Applied => Status::Ok,
+        Verdict::Invalid => Status::Invalid,
+        Verdict::Refused => Status::Refused,
+        Verdict::RolledBack => Status::RolledBack,
+        Verdict::Broken => Status::Broken,
+    }
+}
+
+/// `ftpconf apply [--start] [--confirm SECONDS]`.
+pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
+    let request = request(cli, start);
+    let mut printer = StepPrinter::new(cli);
+    let Some(seconds) = confirm else {
+        let outcome = apply::run(&request, &mut |e| printer.show(e));
+        return report(&outcome);
+    };
+    // Ctrl-C/SIGTERM from here on mean "do not keep it": caught before the apply starts,
+    // so a signal during the apply itself also ends in a revert, never in a kill.
+    let interrupted = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(&interrupted));
+    }
+    let pending = match apply::run_pending(&request, &mut |e| printer.show(e)) {
+        Ok(pending) => pending,
+        Err(outcome) => return report(&outcome),
+    };
+    println!("{}", pending.outcome().message);
+    println!(
+        "Keep this configuration? Press Enter or type y within {seconds} s; anything else, \
+         end of input or no answer puts backup {} back.",
+        pending.backup().id()
+    );
+    if wait_for_confirmation(Duration::from_secs(seconds), &interrupted) {
+        let outcome = pending.confirm();
+        println!("confirmed: keeping the new configuration");
+        status_of(outcome.verdict)
+    } else {
+        println!("not confirmed: putting the previous configuration back");
+        let outcome = pending.revert(&mut |e| printer.show(e));
+        let status = status_of(outcome.verdict);
+        if outcome.verdict == Verdict::RolledBack {
+            println!("{}", outcome.message);
+        } else {
+            report(&outcome);
+        }
+        status
+    }
+}
+
+/// Reads one line from stdin (a terminal or not) within `timeout`: Enter, "y" or "yes"
+/// confirm; anything else, end of input, the timeout, Ctrl-C or SIGTERM do not (the
+/// signals then revert at once instead of killing ftpconf mid-wait).
+fn wait_for_confirmation(timeout: Duration, interrupted: &AtomicBool) -> bool {
+    let (tx, rx) = mpsc::channel();
+    // The reader may outlive the wait; a blocked stdin read cannot be cancelled.
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let read = std::io::stdin().lock().read_line(&mut line);
+        let _ = tx.send(match read {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line),
+        });
+    });
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline && !interrupted.load(Ordering::Relaxed) {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(Some(line)) => {
+                return matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes");
+            }
+            Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => return false,
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+    }
+    false
+}
+
+/// `ftpconf backups`.
+pub fn backups(cli: &Cli) -> Status {
+    let all = apply::backups(&cli.paths());
+    if all.is_empty() {
+        println!("no backups yet in {}", cli.paths().backup_dir().display());
+        return Status::Ok;
+    }
+    println!("{:<24} {:<24} {:>6}  REASON", "ID", "TIME", "PORT");
+    for backup in &all {
+        let port = backup.manifest.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        println!("{:<24} {:<24} {port:>6}  {}", backup.id(), backup.time(), backup.manifest.reason);
+    }
+    if std::io::stdout().is_terminal() {
+        println!("`ftpconf rollback` puts the newest back; `ftpconf rollback ID` a given one.");
+    }
+    Status::Ok
+}
+
+/// `ftpconf rollback [ID]`.
+pub fn rollback(cli: &Cli, id: Option<&str>, start: bool) -> Status {
+    let request = request(cli, start);
+    let mut printer = StepPrinter::new(cli);
+    let outcome = apply::rollback(&request, id, &mut |e| printer.show(e));
+    report(&outcome)
+}

@@ -1,0 +1,358 @@
+//! The apply itself: the steps in order, and the way back when one fails.
+
+use super::backup::{self, Backup};
+use super::candidate::{self, Candidate, ConfigFacts, applied_settings_file};
+use super::checks;
+use super::install;
+use super::lock::Lock;
+use super::logs::LogMark;
+use super::service::{self, Expect, Generation};
+use super::sources::{read_backup, read_settings};
+use super::steps::{Progress, Runner, Step};
+use super::undo::{broken_message, recover, undo};
+use super::{Outcome, Request, Verdict};
+use crate::proftpd::certs::{self, KeyStatus};
+use crate::proftpd::status::{self, State};
+use crate::settings::Problem;
+
+/// Applies the settings file. The lock is released when this returns.
+pub fn run(request: &Request, progress: &mut dyn FnMut(&Progress)) -> Outcome {
+    let (outcome, _lock) = execute(request, Source::Settings, progress);
+    outcome
+}
+
+/// Puts backup `id` (the newest when `None`) back, settings file included, through the
+/// same steps as an apply.
+pub fn rollback(
+    request: &Request,
+    id: Option<&str>,
+    progress: &mut dyn FnMut(&Progress),
+) -> Outcome {
+    let (outcome, _lock) = execute(request, Source::Backup(id.map(str::to_owned)), progress);
+    outcome
+}
+
+pub(crate) fn pause_marker(paths: &crate::paths::Paths) -> std::path::PathBuf {
+    paths.state_dir().join("test-pause")
+}
+
+pub(crate) enum Source {
+    Settings,
+    Backup(Option<String>),
+}
+
+/// How a step failed: the verdict it leads to and the message.
+pub(crate) type Failure = (Verdict, String);
+
+pub(crate) fn execute(
+    request: &Request,
+    source: Source,
+    progress: &mut dyn FnMut(&Progress),
+) -> (Outcome, Option<Lock>) {
+    let paths = &request.paths;
+    let mut run = Runner::new(progress, pause_marker(paths));
+    let log = LogMark::now(&paths.system_log());
+    let mut problems = Vec::new();
+
+    let lock = match run.step(Step::Lock, |_| {
+        Lock::acquire(paths)
+            .map(|l| (l, format!("pid {}", std::process::id())))
+            .map_err(|e| e.to_string())
+    }) {
+        Ok(lock) => lock,
+        Err(message) => {
+            return (
+                finish(
+                    run,
+                    paths,
+                    (Verdict::Refused, Some(Step::Lock), message),
+                    problems,
+                    &log,
+                    None,
+                ),
+                None,
+            );
+        }
+    };
+    if let Err(message) = recover(&mut run, request) {
+        let outcome =
+            finish(run, paths, (Verdict::Broken, Some(Step::Lock), message), problems, &log, None);
+        return (outcome, Some(lock));
+    }
+
+    let prepared = prepare(&mut run, request, &source, &mut problems);
+    let (candidate, staged, rollback_from) = match prepared {
+        Ok(found) => found,
+        Err((verdict, message)) => {
+            let failed = run.reports.last().map(|r| r.step);
+            return (
+                finish(run, paths, (verdict, failed, message), problems, &log, None),
+                Some(lock),
+            );
+        }
+    };
+    match install_and_reload(&mut run, request, &candidate, staged, rollback_from.as_deref()) {
+        Ok((backup, serving)) => {
+            let message = match (&source, serving) {
+                (Source::Settings, true) => {
+                    "applied: proftpd serves the new configuration".to_owned()
+                }
+                (Source::Settings, false) => {
+                    "applied: the new files are in place; proftpd is not running".to_owned()
+                }
+                (Source::Backup(_), _) => {
+                    format!("rolled back to backup {}", rollback_from.as_deref().unwrap_or("?"))
+                }
+            };
+            let mut outcome =
+                finish(run, paths, (Verdict::Applied, None, message), problems, &log, Some(backup));
+            outcome.serving = serving;
+            (outcome, Some(lock))
+        }
+        Err(fatal) => {
+            let (verdict, failed, message, backup) = *fatal;
+            let outcome =
+                finish(run, paths, (verdict, Some(failed), message), problems, &log, backup);
+            (outcome, Some(lock))
+        }
+    }
+}
+
+/// Steps up to (not including) the backup: nothing live changes here.
+fn prepare(
+    run: &mut Runner<'_>,
+    request: &Request,
+    source: &Source,
+    problems: &mut Vec<Problem>,
+) -> Result<(Candidate, candidate::Staged, Option<String>), Failure> {
+    let paths = &request.paths;
+    let (candidate, from) = match source {
+        Source::Settings => (read_settings(run, request, problems)?, None),
+        Source::Backup(id) => {
+            let (candidate, id) = read_backup(run, request, id.as_deref())?;
+            (candidate, Some(id))
+        }
+    };
+    let staged = run
+        .step(Step::Render, |_| {
+            crate::proftpd::ensure_runtime_dirs(paths)
+                .map_err(|e| format!("cannot create proftpd's directories: {e}"))?;
+            let staged = candidate.stage(paths, &request.settings_file).map_err(|e| {
+                format!("cannot write beside {}: {e}", paths.proftpd_conf().display())
+            })?;
+            let lines = candidate.files.config.lines().count();
+            Ok((staged, format!("{lines} lines")))
+        })
+        .map_err(|m| (Verdict::Refused, m))?;
+    run.step(Step::ConfigTest, |_| {
+        let proftpd = candidate::proftpd_binary().ok_or((
+            "proftpd is not installed (apt-get install proftpd-core proftpd-mod-crypto)".to_owned(),
+            false,
+        ))?;
+        candidate::config_test(&proftpd, staged.config.path())
+            .map(|()| ((), "accepted".to_owned()))
+            .map_err(|stderr| candidate::explain(&stderr, candidate.rendered.as_ref()))
+    })
+    .map_err(|(m, in_settings)| {
+        (if in_settings && from.is_none() { Verdict::Invalid } else { Verdict::Refused }, m)
+    })?;
+    let facts = ConfigFacts::read(&candidate.files.config);
+    let ours = match status::state(paths) {
+        State::Running { pid } => Some(pid),
+        _ => None,
+    };
+    run.step(Step::CheckPort, |_| {
+        if let Some(pid) = ours {
+            service::may_signal(pid)?;
+        }
+        checks::check_port(&facts, ours).map(|d| ((), d))
+    })
+    .map_err(|m| (Verdict::Refused, m))?;
+    run.step(Step::CheckTls, |r| {
+        if facts.tls_pairs.is_empty() {
+            return Ok(((), "TLS off".to_owned()));
+        }
+        for (cert, key) in &facts.tls_pairs {
+            let (c, k) = (cert.display(), key.display());
+            let refused = match certs::key_status(cert, key) {
+                KeyStatus::Matches => continue,
+                KeyStatus::Unverifiable(why) => {
+                    r.note(format!("the key {k} was not compared with {c}: {why}"));
+                    continue;
+                }
+                KeyStatus::Mismatch => {
+                    format!("the key {k} does not belong to the certificate {c}; FTPS sessions would fail")
+                }
+                KeyStatus::Missing => format!("the key {k} is missing"),
+                KeyStatus::Unreadable(why) => format!("the key {k} {why}"),
+                KeyStatus::Encrypted => {
+                    format!("the key {k} is protected by a passphrase, which proftpd cannot ask for")
+                }
+            };
+            return Err(format!("tls.certificate: {refused}"));
+        }
+        Ok(((), "the key matches the certificate".to_owned()))
+    })
+    .map_err(|m| (Verdict::Refused, m))?;
+    run.step(Step::CheckFiles, |r| {
+        let (detail, notes) = checks::check_files(&facts, staged.login_message.path())?;
+        notes.into_iter().for_each(|n| r.note(n));
+        Ok(((), detail))
+    })
+    .map_err(|m| (Verdict::Refused, m))?;
+    Ok((candidate, staged, from))
+}
+
+/// A failure after the backup: verdict, failed step, message, the backup made.
+type Fatal = Box<(Verdict, Step, String, Option<Backup>)>;
+
+/// Backup, install, reload, verify; on failure after the install, undo.
+fn install_and_reload(
+    run: &mut Runner<'_>,
+    request: &Request,
+    candidate: &Candidate,
+    staged: candidate::Staged,
+    rollback_from: Option<&str>,
+) -> Result<(Backup, bool), Fatal> {
+    let paths = &request.paths;
+    let unapplied = rollback_from.and_then(|_| unapplied_settings(request));
+    let reason = match rollback_from {
+        Some(id) => format!("before rollback to {id}"),
+        None => format!("before {}", request.reason),
+    };
+    let backup = run
+        .step(Step::Backup, |_| {
+            let made = backup::create(paths, &reason, unapplied.as_deref())
+                .map_err(|e| format!("cannot back up the live files: {e}"))?;
+            let detail = made.id().to_owned();
+            Ok((made, detail))
+        })
+        .map_err(|m| (Verdict::Refused, Step::Backup, m, None))?;
+    let touches_settings = candidate.settings_file.is_some();
+    let fail = |run: &mut Runner<'_>, step: Step, message: String, running: bool| -> Fatal {
+        Box::new(match undo(run, request, &backup, touches_settings, running) {
+            Ok(detail) => (
+                Verdict::RolledBack,
+                step,
+                format!(
+                    "{} failed: {message}. The previous configuration is back ({detail}).",
+                    step.title()
+                ),
+                Some(backup.clone()),
+            ),
+            Err(undo_error) => (
+                Verdict::Broken,
+                step,
+                format!(
+                    "{} failed: {message}. {}",
+                    step.title(),
+                    broken_message(request, &backup, &undo_error)
+                ),
+                Some(backup.clone()),
+            ),
+        })
+    };
+    if let Err(message) = run.step(Step::Install, |_| {
+        install::install(paths, &request.settings_file, staged, &backup)
+            .map(|()| ((), "proftpd.conf renamed last".to_owned()))
+            .map_err(|e| format!("cannot put the new files in place: {e}"))
+    }) {
+        let was_running = matches!(status::state(paths), State::Running { .. });
+        return Err(fail(run, Step::Install, message, was_running));
+    }
+
+    let systemd = service::systemd_manages(paths);
+    let state = status::state(paths);
+    let facts = ConfigFacts::read(&candidate.files.config);
+    let port = facts.port.unwrap_or(21);
+    let (expect, running_before) = match (&state, systemd) {
+        (_, true) | (State::Running { .. }, _) => {
+            let same_pid = match state {
+                State::Running { pid } => Some(pid),
+                _ => None,
+            };
+            let before = Generation::now(paths);
+            if let Err(message) =
+                run.step(Step::Reload, |_| service::reload(paths, systemd).map(|d| ((), d)))
+            {
+                return Err(fail(run, Step::Reload, message, true));
+            }
+            (
+                Expect {
+                    port,
+                    address: facts.bind_only.clone(),
+                    reparsed_since: Some(before),
+                    same_pid,
+                },
+                true,
+            )
+        }
+        (other, false) => {
+            if let State::Stale { pid } = other {
+                run.note(format!(
+                    "the pid file names pid {pid}, which is not proftpd; it was not signalled"
+                ));
+            }
+            if !request.start {
+                run.step(Step::Reload, |_| -> Result<_, String> {
+                    Ok(((), "not running: skipped".to_owned()))
+                })
+                .ok();
+                run.note("proftpd is not running; the new configuration is used when it starts (apply --start starts it)");
+                return Ok((backup, false));
+            }
+            let Some(proftpd) = candidate::proftpd_binary() else {
+                return Err(fail(run, Step::Reload, "proftpd is not installed".into(), false));
+            };
+            if let Err(message) =
+                run.step(Step::Reload, |_| service::start(paths, &proftpd, false).map(|d| ((), d)))
+            {
+                return Err(fail(run, Step::Reload, message, false));
+            }
+            (
+                Expect {
+                    port,
+                    address: facts.bind_only.clone(),
+                    reparsed_since: None,
+                    same_pid: None,
+                },
+                false,
+            )
+        }
+    };
+    if let Err(message) = run.step(Step::Verify, |_| {
+        service::verify(paths, &expect, request.verify_timeout).map(|d| ((), d))
+    }) {
+        return Err(fail(run, Step::Verify, message, running_before));
+    }
+    Ok((backup, true))
+}
+
+/// The settings file's content when it holds changes that were never applied.
+fn unapplied_settings(request: &Request) -> Option<String> {
+    let current = std::fs::read_to_string(&request.settings_file).ok()?;
+    let applied = std::fs::read_to_string(applied_settings_file(&request.paths)).ok();
+    (applied.as_deref() != Some(current.as_str())).then_some(current)
+}
+
+pub(crate) fn finish(
+    run: Runner<'_>,
+    paths: &crate::paths::Paths,
+    (verdict, failed, message): (Verdict, Option<Step>, String),
+    problems: Vec<Problem>,
+    log: &LogMark,
+    backup: Option<Backup>,
+) -> Outcome {
+    let serving = matches!(status::state(paths), State::Running { .. });
+    Outcome {
+        verdict,
+        steps: run.reports,
+        failed,
+        message,
+        problems,
+        notes: run.notes,
+        log: log.new_lines(),
+        backup,
+        serving,
+    }
+}

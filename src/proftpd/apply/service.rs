@@ -1,0 +1,227 @@
+//! Reaching the running proftpd: systemd when it manages proftpd, otherwise the PidFile
+//! (only ever signalling a pid that really is proftpd), and checking that it serves.
+
+use std::io::{BufRead, BufReader};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rustix::process::{Pid, Signal, kill_process};
+
+use crate::paths::Paths;
+use crate::proftpd::status::{self, State};
+
+/// How long to wait for proftpd to answer after a reload or start. proftpd sleeps
+/// ~0.4 s after a signal before it re-reads its configuration.
+pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Whether systemd manages proftpd here: the real root, systemd running, unit active.
+pub fn systemd_manages(paths: &Paths) -> bool {
+    paths.root() == Path::new("/")
+        && Path::new("/run/systemd/system").exists()
+        && Command::new("systemctl")
+            .args(["is-active", "--quiet", "proftpd"])
+            .status()
+            .is_ok_and(|s| s.success())
+}
+
+fn systemctl(verb: &str) -> Result<String, String> {
+    let out = Command::new("systemctl")
+        .args([verb, "proftpd"])
+        .output()
+        .map_err(|e| format!("cannot run systemctl: {e}"))?;
+    if out.status.success() {
+        Ok(format!("systemctl {verb} proftpd"))
+    } else {
+        Err(format!(
+            "systemctl {verb} proftpd failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
+
+/// How long after a reload verify waits when the reparse cannot be observed.
+const UNOBSERVED_SETTLE: Duration = Duration::from_millis(800);
+
+/// Something that changes each time proftpd re-reads its configuration: its
+/// ControlsSocket is re-created at every (re)start (file identity and times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation(Option<(u64, i64, i64, i64, i64)>);
+
+/// The ControlsSocket path the renderer writes.
+pub fn controls_socket(paths: &Paths) -> PathBuf {
+    paths.run_dir().join("proftpd.sock")
+}
+
+impl Generation {
+    pub fn now(paths: &Paths) -> Generation {
+        Generation(
+            std::fs::metadata(controls_socket(paths))
+                .ok()
+                .map(|m| (m.ino(), m.mtime(), m.mtime_nsec(), m.ctime(), m.ctime_nsec())),
+        )
+    }
+}
+
+/// Whether this process may signal `pid` (checked before anything changes, so an
+/// unprivileged run is refused instead of failing half way).
+pub fn may_signal(pid: u32) -> Result<(), String> {
+    let target = Pid::from_raw(pid as i32).ok_or("invalid pid")?;
+    rustix::process::test_kill_process(target)
+        .map_err(|e| format!("cannot signal proftpd (pid {pid}): {e}; run ftpconf as root"))
+}
+
+/// Sends SIGHUP to the running proftpd (or `systemctl reload`). Returns what was done.
+pub fn reload(paths: &Paths, systemd: bool) -> Result<String, String> {
+    if systemd {
+        return systemctl("reload");
+    }
+    match status::state(paths) {
+        State::Running { pid } => {
+            let target = Pid::from_raw(pid as i32).ok_or("invalid pid")?;
+            kill_process(target, Signal::HUP)
+                .map_err(|e| format!("cannot signal proftpd (pid {pid}): {e}"))?;
+            Ok(format!("SIGHUP to pid {pid}"))
+        }
+        other => Err(format!("{} (nothing was signalled)", other.describe())),
+    }
+}
+
+/// Starts proftpd on `paths`' configuration: `systemctl start` under systemd (real root
+/// only), else `proftpd -c CONF` in daemon mode. Daemon mode reports success even when
+/// the port cannot be bound, so always [`verify`] afterwards.
+pub fn start(paths: &Paths, proftpd: &Path, restart: bool) -> Result<String, String> {
+    if paths.root() == Path::new("/") && Path::new("/run/systemd/system").exists() {
+        return systemctl(if restart { "restart" } else { "start" });
+    }
+    // A file, not a pipe: the daemon keeps inherited descriptors and a pipe would
+    // never reach end-of-file.
+    let errors = tempfile::tempfile().map_err(|e| e.to_string())?;
+    let status = Command::new(proftpd)
+        .arg("-c")
+        .arg(paths.proftpd_conf())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(errors.try_clone().map_err(|e| e.to_string())?)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", proftpd.display()))?;
+    if status.success() {
+        Ok("started (daemon mode)".to_owned())
+    } else {
+        let mut text = String::new();
+        use std::io::{Read, Seek};
+        let mut errors = errors;
+        let _ = errors.rewind();
+        let _ = errors.read_to_string(&mut text);
+        Err(format!("proftpd did not start ({status}): {}", text.trim()))
+    }
+}
+
+/// Stops the proftpd named by the PidFile (SIGTERM) and waits up to 3 s for it to go.
+pub fn stop(paths: &Paths) -> Result<String, String> {
+    let State::Running { pid } = status::state(paths) else {
+        return Ok("proftpd was not running".into());
+    };
+    let target = Pid::from_raw(pid as i32).ok_or("invalid pid")?;
+    kill_process(target, Signal::TERM).map_err(|e| format!("cannot stop pid {pid}: {e}"))?;
+    let deadline = Instant::now() + VERIFY_TIMEOUT;
+    while Instant::now() < deadline {
+        if !status::is_proftpd(pid) {
+            return Ok(format!("stopped proftpd (pid {pid})"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(format!("proftpd (pid {pid}) did not stop within 3 s"))
+}
+
+/// What [`verify`] waits for.
+pub struct Expect {
+    pub port: u16,
+    pub address: Option<String>,
+    /// The generation before a reload: wait until it changes (the reparse happened).
+    pub reparsed_since: Option<Generation>,
+    /// The pid that was signalled: it must still be the master afterwards.
+    pub same_pid: Option<u32>,
+}
+
+/// Polls until proftpd has re-read its configuration (the ControlsSocket was re-created),
+/// its master process holds the listening socket on the expected port, and a fresh
+/// connection there is greeted with 220, the PidFile still naming that live proftpd.
+pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<String, String> {
+    let ip: IpAddr = match expect.address.as_deref() {
+        None | Some("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        Some(a) => a.parse().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+    };
+    let address = SocketAddr::new(ip, expect.port);
+    let start = Instant::now();
+    let mut last = String::from("proftpd did not answer");
+    while start.elapsed() < timeout {
+        let state = status::state(paths);
+        let pid = match state {
+            State::Running { pid } => pid,
+            _ => {
+                if let Some(old) = expect.same_pid
+                    && !status::is_proftpd(old)
+                {
+                    return Err(format!(
+                        "proftpd (pid {old}) exited after the reload (its log says why)"
+                    ));
+                }
+                last = state.describe();
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        if let Some(old) = expect.same_pid
+            && old != pid
+        {
+            return Err(format!("the PidFile now names pid {pid}, not the reloaded pid {old}"));
+        }
+        // The re-created ControlsSocket shows the reparse. Without it (ControlsEngine
+        // off, socket removed) wait past proftpd's post-signal pause instead: a bad
+        // configuration kills proftpd within ~0.4 s of the signal.
+        let waiting = expect.reparsed_since.is_some_and(|before| {
+            Generation::now(paths) == before && start.elapsed() < UNOBSERVED_SETTLE
+        });
+        if waiting {
+            last = format!("proftpd (pid {pid}) has not re-read its configuration yet");
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        // The listener must be proftpd's own: another program may hold the port.
+        if !super::checks::listens_on(pid, expect.port) {
+            last = format!("proftpd (pid {pid}) is not listening on port {}", expect.port);
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let budget = timeout.saturating_sub(start.elapsed()).min(Duration::from_secs(1));
+        match greeting(address, budget) {
+            // 421/530 banners are proftpd turning this connection away (MaxInstances,
+            // MaxConnectionsPerHost already reached by other local sessions): it serves.
+            Ok(line) if ["220", "421", "530"].iter().any(|code| line.starts_with(code)) => {
+                if status::state(paths) == (State::Running { pid }) {
+                    let busy = if line.starts_with("220") { "" } else { ", busy" };
+                    return Ok(format!("port {} answers (pid {pid}{busy})", expect.port));
+                }
+                last = format!("proftpd (pid {pid}) went away after greeting");
+            }
+            Ok(line) => last = format!("port {} answered {:?}", expect.port, line.trim()),
+            Err(e) => last = format!("port {}: {e}", expect.port),
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(format!("{last} (waited {} s)", timeout.as_secs_f32()))
+}
+
+/// Connects and reads the first reply line.
+fn greeting(address: SocketAddr, budget: Duration) -> std::io::Result<String> {
+    let budget = budget.max(Duration::from_millis(200));
+    let stream = TcpStream::connect_timeout(&address, budget)?;
+    stream.set_read_timeout(Some(budget))?;
+    let mut line = String::new();
+    BufReader::new(&stream).read_line(&mut line)?;
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    Ok(line)
+}
