@@ -60,17 +60,24 @@ impl Paths {
         self.certificate_dir().join(format!("{name}.key"))
     }
 
-    /// proftpd's runtime directory (PidFile, scoreboard, delay table).
+    /// proftpd's runtime directory (delay table, controls socket).
     pub fn run_dir(&self) -> PathBuf {
         self.under("run/proftpd")
     }
 
+    /// Where Debian's proftpd (and its systemd unit's `PIDFile=`) expects the pid.
     pub fn pid_file(&self) -> PathBuf {
-        self.run_dir().join("proftpd.pid")
+        self.under("run/proftpd.pid")
     }
 
+    /// proftpd's compiled-in default location.
     pub fn scoreboard_file(&self) -> PathBuf {
-        self.run_dir().join("proftpd.scoreboard")
+        self.under("run/proftpd.scoreboard")
+    }
+
+    /// mod_ctrls' socket; proftpd re-creates it on every reload.
+    pub fn controls_socket(&self) -> PathBuf {
+        self.run_dir().join("proftpd.sock")
     }
 
     pub fn delay_table(&self) -> PathBuf {
@@ -123,6 +130,7 @@ mod tests {
             p.pid_file(),
             p.scoreboard_file(),
             p.delay_table(),
+            p.controls_socket(),
             p.system_log(),
             p.transfer_log(),
             p.tls_log(),
@@ -132,5 +140,6 @@ mod tests {
             assert!(path.starts_with("/tmp/sandbox"), "{path:?}");
         }
         assert_eq!(Paths::default().proftpd_conf(), Path::new("/etc/proftpd/proftpd.conf"));
+        assert_eq!(Paths::default().pid_file(), Path::new("/run/proftpd.pid"));
     }
 }

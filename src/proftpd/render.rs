@@ -133,10 +133,7 @@ pub fn render(settings: &Settings, facts: &Facts) -> Rendered {
     w.fixed(format_args!("PidFile {}", quote(&p.pid_file().to_string_lossy())));
     w.fixed(format_args!("ScoreboardFile {}", quote(&p.scoreboard_file().to_string_lossy())));
     w.fixed(format_args!("DelayTable {}", quote(&p.delay_table().to_string_lossy())));
-    w.fixed(format_args!(
-        "ControlsSocket {}",
-        quote(&p.run_dir().join("proftpd.sock").to_string_lossy())
-    ));
+    w.fixed(format_args!("ControlsSocket {}", quote(&p.controls_socket().to_string_lossy())));
     w.fixed(format_args!("SystemLog {}", quote(&p.system_log().to_string_lossy())));
     w.fixed(format_args!("TransferLog {}", quote(&p.transfer_log().to_string_lossy())));
     w.fixed(format_args!("WtmpLog off"));

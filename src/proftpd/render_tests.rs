@@ -77,7 +77,7 @@ fn defaults_match_truenas_with_its_flaws_fixed() {
         "DefaultRoot ~ !root",
         "AllowRetrieveRestart off",
         "AllowStoreRestart off",
-        "PidFile \"/srv/sandbox/run/proftpd/proftpd.pid\"",
+        "PidFile \"/srv/sandbox/run/proftpd.pid\"",
     ] {
         assert!(l.contains(&expected), "missing {expected:?} in\n{}", rendered.config);
     }

@@ -52,7 +52,7 @@ pub struct Generation(Option<(u64, i64, i64, i64, i64)>);
 
 /// The ControlsSocket path the renderer writes.
 pub fn controls_socket(paths: &Paths) -> PathBuf {
-    paths.run_dir().join("proftpd.sock")
+    paths.controls_socket()
 }
 
 impl Generation {
