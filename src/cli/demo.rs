@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use super::apply::{StepPrinter, report};
@@ -127,6 +127,9 @@ fn serve(cli: &Cli, root: &Path) -> Status {
     print_welcome(&paths, &settings, &settings_file);
     let mut status = Status::Ok;
     if std::io::stdin().is_terminal() {
+        // A signal while the editor runs: our watcher restores the terminal, then
+        // stops proftpd (the editor's own handler would exit before that).
+        crate::tui::terminal::leave_signals_to_caller();
         status = super::open_editor(cli, &paths, &settings_file);
     }
     if !std::io::stdin().is_terminal() || status == Status::Usage {
@@ -200,7 +203,11 @@ fn print_welcome(paths: &Paths, settings: &Settings, settings_file: &Path) {
     );
     println!("Settings: {}", settings_file.display());
     println!(
-        "Change one and apply from another shell, e.g.:\n  \
+        "In the editor (it opens next at a terminal): change a setting, `s` reviews, `a` saves \
+         and applies, `c` applies and keeps it only if you confirm."
+    );
+    println!(
+        "Or change one and apply from another shell, e.g.:\n  \
          ftpconf --root {} set clients=5 && ftpconf --root {} apply",
         paths.root().display(),
         paths.root().display()
@@ -208,13 +215,15 @@ fn print_welcome(paths: &Paths, settings: &Settings, settings_file: &Path) {
     println!("proftpd's log: {}", paths.system_log().display());
 }
 
-/// Ctrl-C, SIGTERM or SIGHUP: stop the demo's proftpd (and remove a temporary root)
-/// before exiting, so no daemon is left behind.
+/// Ctrl-C, SIGTERM, SIGHUP or SIGQUIT: restore the terminal if the editor has it (left
+/// alternate screen, cursor shown, raw mode off), stop the demo's proftpd (and remove a
+/// temporary root) before exiting, so no daemon is left behind.
 fn watch_signals(paths: Paths, root: PathBuf, temporary: bool) {
-    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    let Ok(mut signals) = Signals::new([SIGINT, SIGTERM, SIGHUP, SIGQUIT]) else { return };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
-            let _ = crossterm::terminal::disable_raw_mode();
+            // Held until exit: the editor draws nothing over the restored screen.
+            let _output = crate::tui::terminal::restore_for_exit();
             let _ = apply::stop_proftpd(&paths);
             if temporary {
                 let _ = std::fs::remove_dir_all(&root);

@@ -261,6 +261,10 @@ impl App {
         match (confirm.kind, chosen) {
             (ConfirmKind::Quit, 's') => self.request_save(true),
             (ConfirmKind::Quit, 'd') => self.quit = true,
+            (ConfirmKind::ChangedOnDisk { commit, quit_after }, 'o') => {
+                return self.commit(commit, quit_after, true);
+            }
+            (ConfirmKind::ChangedOnDisk { .. }, 'r') => self.reload_from_disk(),
             (ConfirmKind::ResetDefaults, 'y') => {
                 self.settings = Settings::default();
                 self.editors.sync(&self.settings);

@@ -7,21 +7,19 @@ use std::path::{Path, PathBuf};
 use crossterm::event::Event;
 use ratatui::layout::Rect;
 
+use super::apply::{ApplyOptions, ApplyScreen, Job};
 use super::dropdown::Dropdown;
 use super::editors::Editors;
 use super::focus::{self, Focus};
 use super::keys::{self, Action, Context, Typing};
-use super::review::Review;
+use super::review::{Commit, Review};
 use super::theme::Theme;
 use crate::paths::Paths;
+use crate::proftpd::apply::{Fingerprint, Pending};
 use crate::proftpd::{self, Facts};
 use crate::settings::{
     Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
 };
-
-/// Puts saved settings into service (`ftpconf apply`); returns a line for the status bar.
-/// The editor offers "Save and apply" only when the program provides one.
-pub type ApplyHook = fn(&Paths, &Path) -> Result<String, String>;
 
 /// Where the editor works and what it shows about the machine. Tests replace the
 /// machine-specific texts (host, service state, file name) to keep snapshots stable.
@@ -33,7 +31,8 @@ pub struct Environment {
     pub host: String,
     pub service: String,
     pub file_label: String,
-    pub apply: Option<ApplyHook>,
+    /// How "Save and apply" applies; `None`: the review offers saving only.
+    pub apply: Option<ApplyOptions>,
 }
 
 impl Environment {
@@ -70,6 +69,11 @@ pub enum ConfirmKind {
     /// Quitting with unsaved changes.
     Quit,
     ResetDefaults,
+    /// The settings file changed on disk since this editor loaded or saved it.
+    ChangedOnDisk {
+        commit: Commit,
+        quit_after: bool,
+    },
 }
 
 impl ConfirmKind {
@@ -78,6 +82,9 @@ impl ConfirmKind {
         match self {
             ConfirmKind::Quit => &[('s', "Save..."), ('d', "Discard and quit"), ('c', "Cancel")],
             ConfirmKind::ResetDefaults => &[('y', "Reset all"), ('n', "Cancel")],
+            ConfirmKind::ChangedOnDisk { .. } => {
+                &[('r', "Reload (lose edits)"), ('o', "Overwrite"), ('c', "Cancel")]
+            }
         }
     }
 }
@@ -100,6 +107,8 @@ pub enum Screen {
         scroll: u16,
     },
     Confirm(Confirm),
+    /// Applying (steps, outcome, "Keep these settings?").
+    Apply(ApplyScreen),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
@@ -131,10 +140,21 @@ pub struct App {
     /// The last drawn area, for paging.
     pub area: Rect,
     pub(super) deferred: Option<Deferred>,
+    /// The settings file as last loaded or saved here, to notice changes behind our back.
+    pub disk: Fingerprint,
+    /// A running apply or revert.
+    pub(super) job: Option<Job>,
+    /// An apply waiting for "keep" (timed confirmation).
+    pub(super) pending: Option<Pending>,
+    /// Show step durations (tests turn them off for stable snapshots).
+    pub show_timings: bool,
 }
 
 impl App {
     pub fn new(env: Environment, settings: Settings, theme: Theme) -> App {
+        // Callers that read the file themselves set `disk` from that same read.
+        let disk =
+            Fingerprint::of_file(&env.settings_file).unwrap_or(Fingerprint { content: None });
         let mut app = App {
             editors: Editors::new(&settings),
             saved: settings.clone(),
@@ -152,6 +172,10 @@ impl App {
             repaint: false,
             area: Rect::new(0, 0, 80, 24),
             deferred: None,
+            disk,
+            job: None,
+            pending: None,
+            show_timings: true,
         };
         app.revalidate();
         app.enter_field();
@@ -184,6 +208,7 @@ impl App {
             Screen::Review(_) => Context::Review,
             Screen::Help { .. } => Context::Help,
             Screen::Confirm(_) => Context::Confirm,
+            Screen::Apply(_) => Context::Apply,
         }
     }
 
@@ -202,6 +227,7 @@ impl App {
             Screen::Review(review) => self.review_action(review, action),
             Screen::Help { scroll } => self.help_action(scroll, action),
             Screen::Confirm(confirm) => self.confirm_action(confirm, action),
+            Screen::Apply(screen) => self.apply_action(screen, action),
         };
         // A message is about the state it was given in; the next edit makes it stale.
         if self.settings != before && self.message == old_message {

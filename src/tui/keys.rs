@@ -33,8 +33,10 @@ pub enum Action {
     Home,
     End,
     Save,
-    /// Save and put into service (offered only when an apply hook is wired).
+    /// Save and put into service (offered only when applying is wired).
     Apply,
+    /// Save and apply, then ask to keep it; reverted unless confirmed in time.
+    ApplyConfirm,
     Quit,
     Help,
     ToggleAdvanced,
@@ -70,6 +72,8 @@ pub enum Context {
     Review,
     Help,
     Confirm,
+    /// The Apply page (steps, outcome, "Keep these settings?").
+    Apply,
 }
 
 /// Maps a key to an action in `context`; `None` means the key does nothing there.
@@ -92,6 +96,7 @@ pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
         Context::Review => list(key.code).or(match key.code {
             KeyCode::Enter | KeyCode::Char('s' | 'w') | KeyCode::F(2) => Some(Action::Save),
             KeyCode::Char('a') => Some(Action::Apply),
+            KeyCode::Char('c') => Some(Action::ApplyConfirm),
             KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('b' | 'q') => Some(Action::Cancel),
             _ => None,
         }),
@@ -101,6 +106,12 @@ pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
             }
             _ => None,
         }),
+        Context::Apply => match key.code {
+            KeyCode::Enter => Some(Action::Activate),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Char(c @ ('k' | 'y' | 'r' | 'n' | 'q' | 'b')) => Some(Action::Shortcut(c)),
+            code => list(code),
+        },
         Context::Confirm => match key.code {
             KeyCode::Left | KeyCode::BackTab => Some(Action::Left),
             KeyCode::Right | KeyCode::Tab => Some(Action::Right),
@@ -125,6 +136,7 @@ fn global(code: KeyCode, ctrl: bool, context: Context) -> Option<Action> {
         }
         (KeyCode::Char('l'), true) => Action::Redraw,
         (KeyCode::Char('s'), true) if in_form || context == Context::Review => Action::Save,
+        (KeyCode::Char('a'), true) if context == Context::Review => Action::Apply,
         (KeyCode::Char('q'), true) | (KeyCode::F(10), _) if in_form => Action::Quit,
         (KeyCode::F(2), _) if in_form => Action::Save,
         (KeyCode::Char('g'), true) | (KeyCode::F(1), _) if in_form => Action::Help,
@@ -232,6 +244,9 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("#", "Saving and leaving"),
     ("s, w, Ctrl-S, F2", "review the changes and the proftpd.conf diff,"),
     ("", "then Enter saves (atomically) or Esc goes back"),
+    ("a, Ctrl-A", "in the review: save, then apply (proftpd reloads)"),
+    ("c", "in the review: save and apply, then keep it only"),
+    ("", "if you confirm (k/Enter) before the time shown"),
     ("q, Ctrl-Q, Ctrl-C, F10", "quit; asks first when changes are unsaved"),
     ("?, Ctrl-G, F1", "this help"),
     ("Ctrl-L", "repaint the whole screen"),

@@ -12,8 +12,10 @@
 
 pub mod actions;
 pub mod app;
+pub mod apply;
 pub mod dropdown;
 pub mod editors;
+pub mod events;
 pub mod focus;
 pub mod keys;
 pub mod review;
@@ -34,11 +36,14 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 use ratatui::{Terminal, backend::CrosstermBackend};
 
-pub use app::{App, ApplyHook, Environment};
+pub use app::{App, Environment};
+pub use apply::ApplyOptions;
+pub use events::{EventSource, Input, Scripted, TerminalEvents};
 pub use theme::Theme;
 
 use crate::cli::{Cli, Status};
 use crate::paths::Paths;
+use crate::proftpd::apply::read_with_fingerprint;
 use crate::settings::store;
 
 /// Errors of the event loop: the terminal's, or reading events.
@@ -46,7 +51,20 @@ pub type LoopError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Opens the editor on the real terminal and runs it until the user quits.
 pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
-    let settings = match store::load(settings_file) {
+    // One read gives the settings and the fingerprint that later tells whether the file
+    // changed behind the editor's back.
+    let (text, disk) = match read_with_fingerprint(settings_file) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("ftpconf: {}: {e}", settings_file.display());
+            return Status::Invalid;
+        }
+    };
+    let loaded = match text {
+        Some(text) => store::parse(&text, &settings_file.display().to_string()),
+        None => Ok(crate::settings::Settings::default()),
+    };
+    let settings = match loaded {
         Ok(settings) => settings,
         Err(e) => {
             e.problems.iter().for_each(|p| eprintln!("ftpconf: {p}"));
@@ -61,10 +79,13 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
         return Status::Usage;
     }
     let theme = Theme::new(Theme::no_color_requested(), cli.ascii);
-    let mut app = App::new(Environment::new(paths, settings_file), settings, theme);
+    let mut env = Environment::new(paths, settings_file);
+    env.apply = Some(ApplyOptions::default());
+    let mut app = App::new(env, settings, theme);
+    app.disk = disk;
     let options = terminal::Options { size: cli.size, mouse: cli.mouse };
-    let events = std::iter::repeat_with(crossterm::event::read);
-    match terminal::with_terminal(options, |t, fixed| run_loop(t, &mut app, events, fixed)) {
+    let mut events = TerminalEvents::default();
+    match terminal::with_terminal(options, |t, fixed| run_with(t, &mut app, &mut events, fixed)) {
         Ok(Ok(())) => Status::Ok,
         Ok(Err(e)) => {
             eprintln!("ftpconf: terminal error: {e}");
@@ -77,9 +98,7 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
     }
 }
 
-/// Draws, then handles events until the app quits or the events run out. Redraws only
-/// after an event that changed something: nothing is written while the user is idle.
-/// With `fixed_size` (`--size`) the screen keeps its size when the terminal resizes.
+/// [`run_with`] over a list (or channel) of events, as tests and measurements use it.
 pub fn run_loop<B, I>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -91,25 +110,56 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
     I: IntoIterator<Item = io::Result<Event>>,
 {
+    run_with(terminal, app, &mut Scripted(events.into_iter()), fixed_size)
+}
+
+/// Draws, then handles events until the app quits or the events run out. Redraws only
+/// after an event that changed something: nothing is written while the user is idle.
+/// While an apply runs, the loop waits for its steps (drawing each) and reads no keys;
+/// keys typed meanwhile are dropped. During a timed confirmation it wakes once, at the
+/// deadline. With `fixed_size` (`--size`) the screen keeps its size on resize.
+pub fn run_with<B, S>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    source: &mut S,
+    fixed_size: bool,
+) -> Result<(), LoopError>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    S: EventSource,
+{
     draw(terminal, app)?;
-    for event in events {
-        let event = event?;
-        if let Event::Resize(cols, rows) = event
-            && !fixed_size
-            && cols > 0
-            && rows > 0
-        {
-            terminal.resize(Rect::new(0, 0, cols, rows))?;
+    while !app.quit {
+        if app.working() {
+            if app.wait_for_work() {
+                draw(terminal, app)?;
+            }
+            if !app.working() {
+                source.drop_typeahead();
+            }
+            continue;
         }
-        if handle(app, &event) {
+        let redraw = match source.next(app.deadline())? {
+            Input::Event(event) => {
+                if let Event::Resize(cols, rows) = event
+                    && !fixed_size
+                    && cols > 0
+                    && rows > 0
+                {
+                    terminal.resize(Rect::new(0, 0, cols, rows))?;
+                }
+                handle(app, &event)
+            }
+            Input::Timeout => app.deadline_passed(),
+            Input::End => break,
+        };
+        if redraw {
             draw(terminal, app)?;
         }
         while let Some(work) = app.take_deferred() {
             app.run_deferred(work);
             draw(terminal, app)?;
-        }
-        if app.quit {
-            break;
         }
     }
     Ok(())

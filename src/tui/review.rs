@@ -24,12 +24,14 @@ pub enum DiffKind {
 
 /// What the review screen can do with the reviewed settings.
 ///
-/// `SaveAndApply` is offered only when the program wires an [`super::ApplyHook`]; this
-/// module never applies anything itself.
+/// The apply variants are offered only when the program sets
+/// [`super::Environment::apply`]; this module never applies anything itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Commit {
     Save,
     SaveAndApply,
+    /// Save and apply, then keep only if confirmed in time.
+    SaveAndConfirm,
 }
 
 /// The review screen's content and scroll position.

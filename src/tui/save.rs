@@ -1,10 +1,12 @@
 //! Saving: full validation, the review screen, the atomic write, and refusals that say
 //! exactly which fields stand in the way.
 
-use super::app::{App, Deferred, Screen};
+use super::app::{App, Confirm, ConfirmKind, Deferred, Screen};
+use super::apply::ApplyMode;
 use super::keys::Action;
 use super::review::{self, Commit, Review};
 use super::view;
+use crate::proftpd::apply::{self, Fingerprint};
 use crate::settings::{Field, Section, store};
 
 impl App {
@@ -90,9 +92,12 @@ impl App {
             Action::PageDown => review.scroll = (review.scroll + page).min(last),
             Action::Home => review.scroll = 0,
             Action::End => review.scroll = last,
-            Action::Save => return self.commit(Commit::Save, review.quit_after),
+            Action::Save => return self.commit(Commit::Save, review.quit_after, false),
             Action::Apply if self.env.apply.is_some() => {
-                return self.commit(Commit::SaveAndApply, review.quit_after);
+                return self.commit(Commit::SaveAndApply, review.quit_after, false);
+            }
+            Action::ApplyConfirm if self.env.apply.is_some() => {
+                return self.commit(Commit::SaveAndConfirm, review.quit_after, false);
             }
             Action::Cancel => return true,
             _ => {
@@ -104,26 +109,57 @@ impl App {
         true
     }
 
-    /// Writes the settings file (atomically), then applies them when asked and wired.
-    fn commit(&mut self, commit: Commit, quit_after: bool) -> bool {
+    /// Writes the settings file (atomically), then applies it when asked. Unless
+    /// `overwrite`, a file changed on disk since it was loaded or saved here is not
+    /// overwritten silently: the user chooses (reload, overwrite, cancel).
+    pub(super) fn commit(&mut self, commit: Commit, quit_after: bool, overwrite: bool) -> bool {
         let file = self.env.settings_file.clone();
+        if !overwrite && apply::settings_changed_since(&file, &self.disk) {
+            let kind = ConfirmKind::ChangedOnDisk { commit, quit_after };
+            self.screen = Screen::Confirm(Confirm { kind, selected: 2 });
+            return true;
+        }
         if let Err(e) = store::save(&file, &self.settings) {
             self.error(format!("Could not save {}: {e}. The file was not changed", file.display()));
             return true;
         }
+        self.disk = Fingerprint::of_file(&file).unwrap_or(Fingerprint { content: None });
         self.saved = self.settings.clone();
         self.editors.sync(&self.saved);
         self.enter_field();
         self.info(format!("Saved {}. `ftpconf apply` puts it into service", self.env.file_label));
-        if let (Commit::SaveAndApply, Some(apply)) = (commit, self.env.apply) {
-            match apply(&self.env.paths, &file) {
-                Ok(outcome) => self.info(outcome),
-                Err(why) => self.error(format!("Saved, but not applied: {why}")),
-            }
-        }
-        if quit_after {
-            self.quit = true;
+        match commit {
+            Commit::Save if quit_after => self.quit = true,
+            Commit::Save => {}
+            Commit::SaveAndApply => self.start_apply(ApplyMode::Plain, quit_after),
+            Commit::SaveAndConfirm => self.start_apply(ApplyMode::Confirm, quit_after),
         }
         true
+    }
+
+    /// Reads the settings file again, dropping the edits (the "changed on disk" dialog).
+    pub(super) fn reload_from_disk(&mut self) {
+        let file = self.env.settings_file.clone();
+        let read = apply::read_with_fingerprint(&file).map_err(|e| e.to_string()).and_then(
+            |(text, disk)| match text {
+                Some(text) => store::parse(&text, &file.display().to_string())
+                    .map(|s| (s, disk))
+                    .map_err(|e| e.problems.join("; ")),
+                None => Ok((crate::settings::Settings::default(), disk)),
+            },
+        );
+        match read {
+            Ok((settings, disk)) => {
+                self.leave_field();
+                self.settings = settings.clone();
+                self.saved = settings;
+                self.disk = disk;
+                self.editors.sync(&self.saved);
+                self.revalidate();
+                self.enter_field();
+                self.info(format!("Reloaded {}; your edits were dropped", self.env.file_label));
+            }
+            Err(why) => self.error(format!("Cannot reload: {why}. Your edits are kept")),
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! on every way out (normal exit, error, panic, SIGTERM/SIGHUP/SIGINT/SIGQUIT).
 
 use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crossterm::cursor::Show;
@@ -24,6 +25,30 @@ pub fn output_lock() -> MutexGuard<'static, ()> {
     OUTPUT.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Whether the editor has the terminal now: 0 no, 1 yes, 2 yes with mouse capture.
+static ACTIVE: AtomicU8 = AtomicU8::new(0);
+
+/// Set when the program handles the termination signals itself (`ftpconf demo`, which
+/// must stop its proftpd before exiting); the editor then installs no handler of its own.
+static CALLER_HANDLES_SIGNALS: AtomicBool = AtomicBool::new(false);
+
+/// The caller's own signal handler calls [`restore_for_exit`] and exits.
+pub fn leave_signals_to_caller() {
+    CALLER_HANDLES_SIGNALS.store(true, Ordering::SeqCst);
+}
+
+/// For a signal handler that is about to exit: waits for the frame being written,
+/// restores the terminal when the editor has it, and returns the output lock; holding
+/// it until exit keeps the editor from drawing over the restored screen.
+pub fn restore_for_exit() -> MutexGuard<'static, ()> {
+    let output = output_lock();
+    match ACTIVE.swap(0, Ordering::SeqCst) {
+        0 => {}
+        state => restore(state == 2),
+    }
+    output
+}
+
 /// The size used when the terminal reports none (serial lines before `stty rows`).
 pub const FALLBACK_SIZE: (u16, u16) = (80, 24);
 
@@ -43,20 +68,30 @@ pub fn with_terminal<R>(
     body: impl FnOnce(&mut RealTerminal, bool) -> R,
 ) -> io::Result<R> {
     install_panic_hook(options.mouse);
-    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
-    let signal_handle = signals.handle();
-    let mouse = options.mouse;
-    let watcher = std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
-            let _output = output_lock();
-            restore(mouse);
-            std::process::exit(128 + signal);
-        }
-    });
+    let watcher = if CALLER_HANDLES_SIGNALS.load(Ordering::SeqCst) {
+        None
+    } else {
+        let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+        let handle = signals.handle();
+        let thread = std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                let _output = restore_for_exit();
+                std::process::exit(128 + signal);
+            }
+        });
+        Some((handle, thread))
+    };
+    ACTIVE.store(if options.mouse { 2 } else { 1 }, Ordering::SeqCst);
     let outcome = setup(options).map(|(mut terminal, fixed)| body(&mut terminal, fixed));
-    restore(options.mouse);
-    signal_handle.close();
-    let _ = watcher.join();
+    {
+        let _output = output_lock();
+        ACTIVE.store(0, Ordering::SeqCst);
+        restore(options.mouse);
+    }
+    if let Some((handle, thread)) = watcher {
+        handle.close();
+        let _ = thread.join();
+    }
     outcome
 }
 

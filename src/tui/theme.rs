@@ -37,6 +37,8 @@ pub struct Theme {
     pub diff_hunk: Style,
     pub button: Style,
     pub button_selected: Style,
+    /// Something a person must act on now (an apply that could not be undone).
+    pub alarm: Style,
     pub symbols: Symbols,
 }
 
@@ -52,6 +54,10 @@ pub struct Symbols {
     pub left_right: &'static str,
     pub more_above: &'static str,
     pub more_below: &'static str,
+    /// Apply steps: finished fine, failed, still running.
+    pub step_ok: &'static str,
+    pub step_failed: &'static str,
+    pub step_running: &'static str,
 }
 
 /// `+`, `-` and `|` borders for terminals without line-drawing characters.
@@ -77,6 +83,9 @@ impl Symbols {
         left_right: "←→",
         more_above: "▲ more",
         more_below: "▼ more",
+        step_ok: "✓",
+        step_failed: "✗",
+        step_running: "…",
     };
 
     pub const ASCII: Symbols = Symbols {
@@ -89,6 +98,9 @@ impl Symbols {
         left_right: "Lt/Rt",
         more_above: "^ more",
         more_below: "v more",
+        step_ok: "ok",
+        step_failed: "FAIL",
+        step_running: "..",
     };
 }
 
@@ -139,6 +151,7 @@ impl Theme {
             diff_hunk: fg(Color::Cyan),
             button: Style::new(),
             button_selected: fg(Color::Black).bg(Color::Cyan).add_modifier(BOLD),
+            alarm: fg(Color::White).bg(Color::Red).add_modifier(BOLD),
             symbols: Symbols::UNICODE,
         }
     }
@@ -169,6 +182,7 @@ impl Theme {
             diff_hunk: plain.add_modifier(UNDERLINED),
             button: plain,
             button_selected: plain.add_modifier(REVERSED).add_modifier(BOLD),
+            alarm: plain.add_modifier(REVERSED).add_modifier(BOLD),
             symbols: Symbols::UNICODE,
         }
     }

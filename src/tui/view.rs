@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Confirm, MessageKind, Screen};
+use super::apply::ApplyScreen;
 use super::dropdown::Dropdown;
 use super::editors::is_multiline;
 use super::focus::{self, Row};
@@ -31,6 +32,7 @@ pub enum Page<'a> {
     Form(FormView<'a>),
     Review(&'a Review),
     Help { scroll: u16 },
+    Apply { screen: &'a ApplyScreen, timings: bool },
 }
 
 pub enum Overlay<'a> {
@@ -101,6 +103,7 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
     let page = match &app.screen {
         Screen::Review(review) => Page::Review(review),
         Screen::Help { scroll } => Page::Help { scroll: *scroll },
+        Screen::Apply(screen) => Page::Apply { screen, timings: app.show_timings },
         _ => Page::Form(form(app, FormLayout::new(area, status_height))),
     };
     let overlay = match &app.screen {

@@ -14,6 +14,10 @@ fn question(kind: ConfirmKind) -> (&'static str, &'static str) {
             " Unsaved changes ",
             "Some settings are not saved. Save them (after a review), discard them and quit, or go back to the form?",
         ),
+        ConfirmKind::ChangedOnDisk { .. } => (
+            " Settings file changed on disk ",
+            "Another ftpconf or an editor changed the settings file since it was loaded here. Reload it (your edits are lost), overwrite it with your edits, or cancel?",
+        ),
         ConfirmKind::ResetDefaults => (
             " Reset to defaults ",
             "Set every field to its default (TrueNAS's fresh-install values)? Nothing is written until you save.",

@@ -1,5 +1,6 @@
 //! Pure rendering of a [`View`]: one module per screen, dispatched by `match`.
 
+pub mod apply;
 pub mod confirm;
 pub mod dropdown;
 pub mod form;
@@ -27,6 +28,7 @@ pub fn draw(view: &View, frame: &mut Frame) {
         }
         Page::Review(review) => review::draw(review, theme, chrome.body, frame),
         Page::Help { scroll } => help::draw(*scroll, theme, chrome.body, frame),
+        Page::Apply { screen, timings } => apply::draw(screen, *timings, theme, chrome.body, frame),
     }
     draw_status(&view.status, theme, chrome.status, frame);
     draw_hints(&view.hints, theme, chrome.hints, frame);
@@ -170,22 +172,37 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
         Screen::Dropdown(_) => vec![h(s.up_down, "move"), h("Enter", "pick"), h("Esc", "cancel")],
         Screen::Review(_) => {
             let mut hints = vec![h("Enter/s", "save")];
-            if app.env.apply.is_some() {
-                hints.push(h("a", "save and apply"));
-            }
-            hints.extend([
-                h("Esc", "back to the form"),
-                h(&format!("{} PgUp/PgDn", s.up_down), "scroll"),
-            ]);
+            let back = if app.env.apply.is_some() {
+                hints.extend([h("a", "save+apply"), h("c", "apply+confirm")]);
+                "back"
+            } else {
+                "back to the form"
+            };
+            hints.extend([h("Esc", back), h(&format!("{} PgUp/PgDn", s.up_down), "scroll")]);
             hints
         }
         Screen::Help { .. } => {
             vec![h("Esc/q", "close"), h(&format!("{} PgUp/PgDn", s.up_down), "scroll")]
         }
+        Screen::Apply(screen) => apply_hints(screen, s.up_down),
         Screen::Confirm(_) => vec![
             h(&format!("{}/Tab", s.left_right), "choose"),
             h("Enter", "confirm"),
             h("Esc", "cancel"),
         ],
+    }
+}
+
+fn apply_hints(screen: &super::apply::ApplyScreen, up_down: &str) -> Vec<(String, &'static str)> {
+    use super::apply::Phase;
+    let h = |keys: &str, what: &'static str| (keys.to_owned(), what);
+    match screen.phase {
+        Phase::Running | Phase::Reverting => {
+            vec![h("", "working: keys wait until it has finished")]
+        }
+        Phase::Confirming { .. } => vec![h("k/Enter", "keep"), h("r/Esc", "revert now")],
+        Phase::Done(_) => {
+            vec![h("Esc/Enter", "back to the form"), h(&format!("{up_down} PgUp/PgDn"), "scroll")]
+        }
     }
 }

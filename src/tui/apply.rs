@@ -1,0 +1,322 @@
+//! "Save and apply" from the review: the apply runs on a worker thread (it blocks while
+//! proftpd reloads) and sends each step through a channel, so the Apply screen shows it
+//! the moment it finishes. With confirmation the applied configuration is held open
+//! ([`Pending`]) until the user keeps it or the deadline passes, which reverts it.
+
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant, SystemTime};
+
+use super::app::{App, Screen};
+use super::keys::Action;
+use crate::proftpd::apply::{self, Outcome, Pending, Progress, Request, Step, StepReport, Verdict};
+use crate::proftpd::status;
+
+/// How the editor applies; the program sets it in [`super::Environment::apply`] (unset:
+/// the review offers saving only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Start proftpd when it is not running (otherwise the files are put in place).
+    pub start: bool,
+    /// How long "Keep these settings?" waits before putting the previous ones back.
+    pub confirm_after: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> ApplyOptions {
+        ApplyOptions { start: false, confirm_after: Duration::from_secs(30) }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyMode {
+    Plain,
+    /// Hold the result open until confirmed (`ftpconf apply --confirm`).
+    Confirm,
+}
+
+/// A step that started, and its report once it finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepLine {
+    pub step: Step,
+    pub report: Option<StepReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Running,
+    /// Applied and waiting for "keep" until `deadline` (`clock` is that time, shown once:
+    /// no countdown, each redraw costs bytes on a slow line).
+    Confirming {
+        deadline: Instant,
+        clock: String,
+    },
+    Reverting,
+    Done(Ending),
+}
+
+/// How it ended, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    pub verdict: Verdict,
+    pub message: String,
+    pub problems: Vec<String>,
+    pub log: Vec<String>,
+    pub total: Duration,
+    /// With confirmation: kept (`Some(true)`) or put back (`Some(false)`).
+    pub confirmed: Option<bool>,
+}
+
+/// The Apply screen's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyScreen {
+    pub mode: ApplyMode,
+    pub steps: Vec<StepLine>,
+    pub notes: Vec<String>,
+    pub phase: Phase,
+    pub scroll: u16,
+    /// Quit once the user leaves the screen (the save came from the quit question).
+    pub quit_after: bool,
+}
+
+/// A running apply (or revert): its events arrive through `events`.
+pub(super) struct Job {
+    events: Receiver<JobEvent>,
+}
+
+enum JobEvent {
+    Progress(Progress),
+    Finished(Outcome),
+    Pending(Pending),
+}
+
+impl Job {
+    fn spawn(work: impl FnOnce(&mut dyn FnMut(&Progress)) -> JobEvent + Send + 'static) -> Job {
+        let (tx, events) = mpsc::channel();
+        std::thread::spawn(move || {
+            let progress_tx = tx.clone();
+            let mut progress = move |p: &Progress| {
+                let _ = progress_tx.send(JobEvent::Progress(p.clone()));
+            };
+            let _ = tx.send(work(&mut progress));
+        });
+        Job { events }
+    }
+}
+
+impl App {
+    /// Starts applying the just-saved settings file on a worker thread.
+    pub(super) fn start_apply(&mut self, mode: ApplyMode, quit_after: bool) {
+        let options = self.env.apply.unwrap_or_default();
+        let mut request = Request::new(self.env.paths.clone(), self.env.settings_file.clone());
+        request.start = options.start;
+        request.expected = Some(self.disk);
+        request.reason = "apply from the editor".into();
+        self.job = Some(Job::spawn(move |progress| match mode {
+            ApplyMode::Plain => JobEvent::Finished(apply::run(&request, progress)),
+            ApplyMode::Confirm => match apply::run_pending(&request, progress) {
+                Ok(pending) => JobEvent::Pending(pending),
+                Err(outcome) => JobEvent::Finished(*outcome),
+            },
+        }));
+        self.message = None;
+        self.screen = Screen::Apply(ApplyScreen {
+            mode,
+            steps: Vec::new(),
+            notes: Vec::new(),
+            phase: Phase::Running,
+            scroll: 0,
+            quit_after,
+        });
+    }
+
+    /// Whether an apply or revert is running (the loop then waits for its events).
+    pub fn working(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Waits for the running job's next event and takes it in; returns whether the
+    /// screen changed.
+    pub fn wait_for_work(&mut self) -> bool {
+        let Some(job) = &self.job else { return false };
+        let event = job.events.recv();
+        let Screen::Apply(screen) = &mut self.screen else {
+            self.job = None;
+            return false;
+        };
+        match event {
+            Ok(JobEvent::Progress(Progress::Started(step))) => {
+                screen.steps.push(StepLine { step, report: None });
+            }
+            Ok(JobEvent::Progress(Progress::Finished(report))) => {
+                match screen.steps.iter_mut().rev().find(|l| l.step == report.step) {
+                    Some(line) if line.report.is_none() => line.report = Some(report),
+                    _ => screen.steps.push(StepLine { step: report.step, report: Some(report) }),
+                }
+            }
+            Ok(JobEvent::Progress(Progress::Note(note))) => screen.notes.push(note),
+            Ok(JobEvent::Pending(pending)) => {
+                let wait = self.env.apply.unwrap_or_default().confirm_after;
+                screen.phase =
+                    Phase::Confirming { deadline: Instant::now() + wait, clock: clock_in(wait) };
+                self.pending = Some(pending);
+                self.job = None;
+                self.refresh_service();
+            }
+            Ok(JobEvent::Finished(outcome)) => {
+                let confirmed = (screen.phase == Phase::Reverting).then_some(false);
+                screen.phase = Phase::Done(ending(&outcome, confirmed));
+                self.job = None;
+                self.after_apply(&outcome);
+            }
+            Err(_) => {
+                screen.phase = Phase::Done(Ending {
+                    verdict: Verdict::Broken,
+                    message: "the apply stopped unexpectedly; run `ftpconf apply` to see where \
+                              it stands (it finishes or undoes what was cut short)"
+                        .into(),
+                    problems: Vec::new(),
+                    log: Vec::new(),
+                    total: Duration::ZERO,
+                    confirmed: None,
+                });
+                self.job = None;
+                self.refresh_service();
+            }
+        }
+        true
+    }
+
+    /// When the loop must wake up without a key: the confirmation deadline.
+    pub fn deadline(&self) -> Option<Instant> {
+        match &self.screen {
+            Screen::Apply(ApplyScreen { phase: Phase::Confirming { deadline, .. }, .. }) => {
+                Some(*deadline)
+            }
+            _ => None,
+        }
+    }
+
+    /// The loop woke at [`App::deadline`]: no answer, so the previous files go back.
+    pub fn deadline_passed(&mut self) -> bool {
+        match self.deadline() {
+            Some(deadline) if Instant::now() >= deadline => self.revert_pending(),
+            _ => false,
+        }
+    }
+
+    pub(super) fn apply_action(&mut self, mut screen: ApplyScreen, action: Action) -> bool {
+        let confirming = matches!(screen.phase, Phase::Confirming { .. });
+        let done = matches!(screen.phase, Phase::Done(_));
+        let page = self.area.height.saturating_sub(5).max(1);
+        let width = self.area.width.saturating_sub(2);
+        let last = (super::screens::apply::lines(&screen, &self.theme, width, true).len() as u16)
+            .saturating_sub(page);
+        match action {
+            Action::Activate | Action::Shortcut('k' | 'y') if confirming => {
+                self.screen = Screen::Apply(screen);
+                return self.keep_pending();
+            }
+            Action::Cancel | Action::Shortcut('r' | 'n') if confirming => {
+                self.screen = Screen::Apply(screen);
+                return self.revert_pending();
+            }
+            Action::Activate | Action::Cancel | Action::Shortcut('q' | 'b') if done => {
+                self.quit = screen.quit_after;
+                return true;
+            }
+            Action::Up | Action::Shortcut('k') => screen.scroll = screen.scroll.saturating_sub(1),
+            Action::Down => screen.scroll = (screen.scroll + 1).min(last),
+            Action::PageUp => screen.scroll = screen.scroll.saturating_sub(page),
+            Action::PageDown => screen.scroll = (screen.scroll + page).min(last),
+            Action::Home => screen.scroll = 0,
+            Action::End => screen.scroll = last,
+            _ => {
+                self.screen = Screen::Apply(screen);
+                return false;
+            }
+        }
+        self.screen = Screen::Apply(screen);
+        true
+    }
+
+    fn keep_pending(&mut self) -> bool {
+        let Some(pending) = self.pending.take() else { return false };
+        let outcome = pending.confirm();
+        if let Screen::Apply(screen) = &mut self.screen {
+            let mut end = ending(&outcome, Some(true));
+            end.message = format!("kept: {}", outcome.message);
+            screen.phase = Phase::Done(end);
+        }
+        self.after_apply(&outcome);
+        true
+    }
+
+    fn revert_pending(&mut self) -> bool {
+        let Some(pending) = self.pending.take() else { return false };
+        if let Screen::Apply(screen) = &mut self.screen {
+            screen.phase = Phase::Reverting;
+        }
+        self.job = Some(Job::spawn(move |progress| JobEvent::Finished(pending.revert(progress))));
+        true
+    }
+
+    fn after_apply(&mut self, outcome: &Outcome) {
+        self.refresh_service();
+        let page = self.area.height.saturating_sub(5).max(1) as usize;
+        let width = self.area.width.saturating_sub(2);
+        if let Screen::Apply(screen) = &mut self.screen {
+            // When it does not all fit, start at the failed step (the outcome follows).
+            let total = super::screens::apply::lines(screen, &self.theme, width, true).len();
+            let failed = screen.steps.iter().position(|l| l.report.as_ref().is_some_and(|r| !r.ok));
+            if total > page {
+                let last = total - page;
+                screen.scroll = failed.unwrap_or(last).min(last) as u16;
+            }
+        }
+        // The message is a paragraph; the status line takes its first sentence.
+        let first = outcome.message.split(". ").next().unwrap_or_default();
+        match outcome.verdict {
+            Verdict::Applied => {
+                self.info(format!("Applied: {}", first.trim_start_matches("applied: ")))
+            }
+            verdict => self.error(format!("{}: {first}", verdict_word(verdict))),
+        }
+    }
+
+    /// The title line's proftpd state, read again (an apply may have started it).
+    fn refresh_service(&mut self) {
+        self.env.service = status::state(&self.env.paths).describe();
+    }
+}
+
+fn ending(outcome: &Outcome, confirmed: Option<bool>) -> Ending {
+    Ending {
+        verdict: outcome.verdict,
+        message: outcome.message.clone(),
+        problems: outcome
+            .problems
+            .iter()
+            .map(|p| format!("{} ({}): {}", p.field.label(), p.field.path(), p.message))
+            .collect(),
+        log: outcome.log.clone(),
+        total: outcome.steps.iter().map(|s| s.elapsed).sum(),
+        confirmed,
+    }
+}
+
+/// One word for the status line.
+pub fn verdict_word(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Applied => "Applied",
+        Verdict::Invalid => "Not applied (invalid)",
+        Verdict::Refused => "Not applied (refused)",
+        Verdict::RolledBack => "Rolled back",
+        Verdict::Broken => "FTP MAY BE DOWN",
+    }
+}
+
+/// The wall-clock time `wait` from now, "HH:MM:SS UTC" (the same clock as backup IDs).
+fn clock_in(wait: Duration) -> String {
+    let at = time::OffsetDateTime::from(SystemTime::now() + wait);
+    format!("{:02}:{:02}:{:02} UTC", at.hour(), at.minute(), at.second())
+}

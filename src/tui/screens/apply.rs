@@ -1,0 +1,138 @@
+//! The Apply page: each step with its mark and time as it finishes, then the outcome
+//! (or the "Keep these settings?" question of a timed apply).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use crate::proftpd::apply::Verdict;
+use crate::tui::apply::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
+use crate::tui::theme::Theme;
+use crate::tui::view::wrap;
+
+pub fn draw(screen: &ApplyScreen, timings: bool, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let title = match screen.mode {
+        ApplyMode::Plain => " Save and apply ",
+        ApplyMode::Confirm => " Save and apply, with confirmation ",
+    };
+    let block = Block::bordered()
+        .border_set(theme.symbols.border)
+        .border_style(theme.border_focused)
+        .title(Line::styled(title, theme.title));
+    let lines = lines(screen, theme, area.width.saturating_sub(2), timings);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((screen.scroll, 0)), area);
+}
+
+/// Every line of the page at `width`; `timings` off hides durations (stable snapshots).
+pub fn lines(screen: &ApplyScreen, theme: &Theme, width: u16, timings: bool) -> Vec<Line<'static>> {
+    let width = width as usize;
+    let mut lines: Vec<Line> = screen.steps.iter().map(|l| step_line(l, theme, timings)).collect();
+    for note in &screen.notes {
+        for text in wrap(note, width.saturating_sub(6)) {
+            lines.push(Line::styled(format!("      {text}"), theme.muted));
+        }
+    }
+    lines.push(Line::raw(""));
+    let mut paragraph = |text: &str, style: Style, indent: usize| {
+        for text in wrap(text, width.saturating_sub(indent + 1)) {
+            lines.push(Line::styled(format!("{}{text}", " ".repeat(indent)), style));
+        }
+    };
+    match &screen.phase {
+        Phase::Running => paragraph("Applying; keys wait until it has finished.", theme.info, 1),
+        Phase::Reverting => paragraph("Putting the previous configuration back...", theme.info, 1),
+        Phase::Confirming { clock, .. } => {
+            paragraph("Applied. Check that FTP works as you meant it to.", theme.info, 1);
+            paragraph(
+                &format!("Keep these settings? Reverting at {clock} unless confirmed."),
+                theme.title,
+                1,
+            );
+            paragraph(
+                "k or Enter: keep them.   r or Esc: put the previous ones back now.",
+                theme.help,
+                1,
+            );
+        }
+        Phase::Done(end) => ending(end, theme, timings, &mut paragraph),
+    }
+    lines
+}
+
+fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str, Style, usize)) {
+    if end.verdict == Verdict::Applied {
+        let what = end.message.trim_start_matches("applied: ");
+        let line = match (end.confirmed, timings) {
+            (Some(true), _) => format!("Kept: {what}."),
+            (_, true) => format!("Applied: {what} ({} ms in all).", end.total.as_millis()),
+            (_, false) => format!("Applied: {what}."),
+        };
+        out(&line, theme.info, 1);
+        return;
+    }
+    let (heading, style) = match (end.verdict, end.confirmed) {
+        (Verdict::Applied, _) => unreachable!("handled above"),
+        (Verdict::RolledBack, Some(false)) => {
+            ("Not confirmed: the previous configuration is back.".to_owned(), theme.warning)
+        }
+        (Verdict::Invalid, _) => {
+            ("Not applied: the settings are invalid. Nothing was changed.".to_owned(), theme.error)
+        }
+        (Verdict::Refused, _) => ("Refused: nothing was changed.".to_owned(), theme.error),
+        (Verdict::RolledBack, _) => (
+            "Failed and rolled back: the previous configuration serves again.".to_owned(),
+            theme.error,
+        ),
+        (Verdict::Broken, _) => (
+            "FTP MAY BE DOWN: the previous configuration could not be brought back.".to_owned(),
+            theme.alarm,
+        ),
+    };
+    out(&heading, style, 1);
+    out(&end.message, style, 1);
+    for problem in &end.problems {
+        out(&format!("! {problem}"), theme.error, 1);
+    }
+    if end.confirmed.is_none() {
+        out(
+            "The settings file is saved; what serves is unchanged until an apply succeeds.",
+            theme.help,
+            1,
+        );
+    }
+    if !end.log.is_empty() {
+        out("proftpd's log since the apply began:", theme.title, 1);
+        for line in &end.log {
+            out(line, theme.muted, 2);
+        }
+    }
+}
+
+fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
+    let s = &theme.symbols;
+    let width = [s.step_ok, s.step_failed, s.step_running]
+        .map(|m| m.chars().count())
+        .into_iter()
+        .max()
+        .unwrap_or(1);
+    let (mark, style) = match &line.report {
+        None => (s.step_running, theme.muted),
+        Some(r) if r.ok => (s.step_ok, theme.info),
+        Some(_) => (s.step_failed, theme.error),
+    };
+    let time = match (&line.report, timings) {
+        (Some(r), true) => format!("{:>4} ms", r.elapsed.as_millis()),
+        _ => " ".repeat(7),
+    };
+    // A failure's detail is the error, shown in full with the outcome.
+    let detail =
+        line.report.as_ref().filter(|r| r.ok).map(|r| r.detail.clone()).unwrap_or_default();
+    Line::from(vec![
+        Span::styled(format!(" {mark:<width$} "), style),
+        Span::raw(format!("{:<34} ", line.step.title())),
+        Span::styled(time, theme.muted),
+        Span::raw(format!("  {detail}")),
+    ])
+}
