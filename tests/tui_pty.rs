@@ -307,3 +307,45 @@ fn every_setting_with_the_keyboard_alone_with_no_color() {
 fn every_setting_with_the_keyboard_alone_with_ascii() {
     every_setting(false, &["--ascii"]);
 }
+
+/// `ftpconf demo` opens the editor; SIGTERM while it runs restores the terminal (the
+/// demo's own handler does it, then stops its proftpd) and leaves no proftpd behind.
+#[test]
+fn sigterm_in_the_demo_editor_restores_the_terminal_and_stops_proftpd() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let settings = ftpconf::settings::Settings { port: u32::from(port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+
+    let mut s = Session::start(root.path(), 24, 80, &["demo"]);
+    s.wait_for("Timeout", 24, 80);
+    assert!(s.screen(24, 80).screen().alternate_screen(), "the editor is open");
+    let pid = match ftpconf::proftpd::status::state(&paths) {
+        ftpconf::proftpd::status::State::Running { pid } => pid,
+        other => panic!("the demo's proftpd is not running: {other:?}"),
+    };
+    let demo = s.child.process_id().expect("pid");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(demo as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 15, "{status:?}");
+    assert_restored(&s.bytes());
+    let screen = s.screen(24, 80);
+    assert!(!screen.screen().alternate_screen(), "back on the normal screen");
+    assert!(!screen.screen().hide_cursor(), "cursor shown");
+    assert!(String::from_utf8_lossy(&s.bytes()).contains("ftpconf demo: stopped"));
+    // Raw mode is off again: line editing (ICANON) and echo are back on the tty.
+    let termios = format!("{:?}", s._master.get_termios().expect("termios of the pty"));
+    let local = &termios[termios.find("local_flags").expect("local flags")..];
+    assert!(local.contains("ICANON") && local.contains("ECHO"), "still raw: {termios}");
+    assert!(!ftpconf::proftpd::status::is_proftpd(pid), "the demo left proftpd {pid} running");
+}
