@@ -67,20 +67,27 @@ fn drive_keys(terminal: &mut Terminal<TestBackend>, app: &mut App, events: Vec<E
     ftpconf::tui::run_with(terminal, app, &mut Keys(events.into()), false).expect("event loop");
 }
 
-/// The screen with every run of digits (ports, pids, backup ids, clock) shown as `#`.
+/// The screen with every run of digits (ports, pids, backup ids, clock) shown as one
+/// `#`, and the blanks that then vary in length trimmed from line ends.
 fn normalized(terminal: &Terminal<TestBackend>) -> String {
     let mut out = String::new();
-    let mut in_digits = false;
-    for c in terminal.backend().to_string().chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
+    for line in terminal.backend().to_string().lines() {
+        let mut collapsed = String::new();
+        let mut in_digits = false;
+        for c in line.chars() {
+            if c.is_ascii_digit() && !in_digits {
+                collapsed.push('#');
+            } else if !c.is_ascii_digit() {
+                collapsed.push(c);
             }
-            in_digits = true;
-        } else {
-            in_digits = false;
-            out.push(c);
+            in_digits = c.is_ascii_digit();
         }
+        let inner = collapsed.trim_end_matches('"');
+        let (inner, border) = match inner.strip_suffix(['│', '|']) {
+            Some(rest) => (rest, &inner[rest.len()..]),
+            None => (inner, ""),
+        };
+        out.push_str(&format!("{}{border}\"\n", inner.trim_end()));
     }
     out
 }

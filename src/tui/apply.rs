@@ -243,9 +243,7 @@ impl App {
         let Some(pending) = self.pending.take() else { return false };
         let outcome = pending.confirm();
         if let Screen::Apply(screen) = &mut self.screen {
-            let mut end = ending(&outcome, Some(true));
-            end.message = format!("kept: {}", outcome.message);
-            screen.phase = Phase::Done(end);
+            screen.phase = Phase::Done(ending(&outcome, Some(true)));
         }
         self.after_apply(&outcome);
         true

@@ -290,6 +290,20 @@ mod tests {
     }
 
     #[test]
+    fn apply_keys_in_the_review_and_on_the_apply_page() {
+        assert_eq!(map(press(KeyCode::Char('a')), Context::Review), Some(Action::Apply));
+        assert_eq!(map(ctrl('a'), Context::Review), Some(Action::Apply));
+        assert_eq!(map(press(KeyCode::Char('c')), Context::Review), Some(Action::ApplyConfirm));
+        assert_eq!(map(ctrl('a'), Context::Form(Typing::No)), None, "only in the review");
+        let keep = map(press(KeyCode::Char('k')), Context::Apply);
+        assert_eq!(keep, Some(Action::Shortcut('k')), "k keeps, it does not scroll");
+        assert_eq!(map(press(KeyCode::Enter), Context::Apply), Some(Action::Activate));
+        assert_eq!(map(press(KeyCode::Esc), Context::Apply), Some(Action::Cancel));
+        assert_eq!(map(ctrl('c'), Context::Apply), Some(Action::Cancel), "Ctrl-C: do not keep");
+        assert_eq!(map(press(KeyCode::Down), Context::Apply), Some(Action::Down));
+    }
+
+    #[test]
     fn every_action_has_a_key_without_function_keys() {
         let form = Context::Form(Typing::No);
         let keys = [
