@@ -349,3 +349,65 @@ fn sigterm_in_the_demo_editor_restores_the_terminal_and_stops_proftpd() {
     assert!(local.contains("ICANON") && local.contains("ECHO"), "still raw: {termios}");
     assert!(!ftpconf::proftpd::status::is_proftpd(pid), "the demo left proftpd {pid} running");
 }
+
+/// Whether a fresh connection to 127.0.0.1:`port` gets a 220 greeting.
+fn greets(port: u16) -> bool {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let Ok(mut conn) = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+        return false;
+    };
+    conn.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let mut reply = [0u8; 3];
+    conn.read_exact(&mut reply).is_ok() && &reply == b"220"
+}
+
+/// The real binary: `ftpconf demo`, change the port, apply with confirmation, nothing is
+/// written while the question waits (no countdown), `r` puts the old port back, quitting
+/// stops the demo's proftpd.
+#[test]
+fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (old_port, new_port) = (free(), free());
+    let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+
+    let mut s = Session::start(root.path(), 24, 80, &["demo"]);
+    s.wait_for("Timeout", 24, 80);
+    assert!(greets(old_port));
+    s.send(b"\x15");
+    s.send(new_port.to_string().as_bytes());
+    s.send(b"\x13");
+    s.wait_for("c apply+confirm", 24, 80);
+    let before = s.bytes().len();
+    s.send(b"c");
+    s.wait_for("Keep these settings? Reverting at", 24, 80);
+    let asked = s.bytes().len();
+    assert!(greets(new_port), "the new port serves while the question waits");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.bytes().len(), asked, "nothing is drawn while waiting (no countdown)");
+    s.send(b"r");
+    s.wait_for("Not confirmed: the previous configuration is back", 24, 80);
+    assert!(greets(old_port), "the previous port serves again");
+    assert!(!greets(new_port));
+    eprintln!(
+        "pty bytes at 80x24: apply with confirmation, from `c` to the question {}",
+        asked - before
+    );
+    let pid = match ftpconf::proftpd::status::state(&paths) {
+        ftpconf::proftpd::status::State::Running { pid } => pid,
+        other => panic!("the demo's proftpd is not running: {other:?}"),
+    };
+    s.send(b"\x1b");
+    s.send(b"\x11");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert_restored(&s.bytes());
+    assert!(!ftpconf::proftpd::status::is_proftpd(pid), "the demo left proftpd running");
+}

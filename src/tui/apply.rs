@@ -85,8 +85,8 @@ pub(super) struct Job {
 
 enum JobEvent {
     Progress(Progress),
-    Finished(Outcome),
-    Pending(Pending),
+    Finished(Box<Outcome>),
+    Pending(Box<Pending>),
 }
 
 impl Job {
@@ -112,10 +112,10 @@ impl App {
         request.expected = Some(self.disk);
         request.reason = "apply from the editor".into();
         self.job = Some(Job::spawn(move |progress| match mode {
-            ApplyMode::Plain => JobEvent::Finished(apply::run(&request, progress)),
+            ApplyMode::Plain => JobEvent::Finished(Box::new(apply::run(&request, progress))),
             ApplyMode::Confirm => match apply::run_pending(&request, progress) {
-                Ok(pending) => JobEvent::Pending(pending),
-                Err(outcome) => JobEvent::Finished(*outcome),
+                Ok(pending) => JobEvent::Pending(Box::new(pending)),
+                Err(outcome) => JobEvent::Finished(outcome),
             },
         }));
         self.message = None;
@@ -136,9 +136,25 @@ impl App {
 
     /// Waits for the running job's next event and takes it in; returns whether the
     /// screen changed.
+    /// Events that arrived together (fast steps) are taken in one go, so they cost one
+    /// redraw, not one each: bytes count on a 9600-baud line.
     pub fn wait_for_work(&mut self) -> bool {
         let Some(job) = &self.job else { return false };
-        let event = job.events.recv();
+        let first = job.events.recv();
+        let mut changed = self.take_job_event(first);
+        while let Some(job) = &self.job {
+            match job.events.try_recv() {
+                Ok(event) => changed |= self.take_job_event(Ok(event)),
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    changed |= self.take_job_event(Err(mpsc::RecvError));
+                }
+            }
+        }
+        changed
+    }
+
+    fn take_job_event(&mut self, event: Result<JobEvent, mpsc::RecvError>) -> bool {
         let Screen::Apply(screen) = &mut self.screen else {
             self.job = None;
             return false;
@@ -158,7 +174,7 @@ impl App {
                 let wait = self.env.apply.unwrap_or_default().confirm_after;
                 screen.phase =
                     Phase::Confirming { deadline: Instant::now() + wait, clock: clock_in(wait) };
-                self.pending = Some(pending);
+                self.pending = Some(*pending);
                 self.job = None;
                 self.refresh_service();
             }
@@ -254,7 +270,9 @@ impl App {
         if let Screen::Apply(screen) = &mut self.screen {
             screen.phase = Phase::Reverting;
         }
-        self.job = Some(Job::spawn(move |progress| JobEvent::Finished(pending.revert(progress))));
+        self.job = Some(Job::spawn(move |progress| {
+            JobEvent::Finished(Box::new(pending.revert(progress)))
+        }));
         true
     }
 
