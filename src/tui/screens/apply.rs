@@ -136,3 +136,64 @@ fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
         Span::raw(format!("  {detail}")),
     ])
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::proftpd::apply::{Step, StepReport};
+
+    fn done(verdict: Verdict, failed: Step, log: &[&str]) -> ApplyScreen {
+        let report = |step, ok| StepReport {
+            step,
+            ok,
+            elapsed: Duration::from_millis(3),
+            detail: if ok { "fine".into() } else { "it broke".into() },
+        };
+        ApplyScreen {
+            mode: ApplyMode::Plain,
+            steps: vec![
+                StepLine { step: Step::Lock, report: Some(report(Step::Lock, true)) },
+                StepLine { step: failed, report: Some(report(failed, false)) },
+            ],
+            notes: vec![],
+            phase: Phase::Done(Ending {
+                verdict,
+                message: "verify failed: proftpd exited after the reload".into(),
+                problems: vec![],
+                log: log.iter().map(|l| l.to_string()).collect(),
+                total: Duration::from_millis(6),
+                confirmed: None,
+            }),
+            scroll: 0,
+            quit_after: false,
+        }
+    }
+
+    fn text(lines: &[Line]) -> String {
+        lines.iter().map(|l| l.to_string() + "\n").collect()
+    }
+
+    #[test]
+    fn a_rollback_names_the_failed_step_and_shows_proftpds_log() {
+        let theme = Theme::new(true, true);
+        let screen = done(Verdict::RolledBack, Step::Verify, &["fatal: Port 99999 is bad"]);
+        let shown = text(&lines(&screen, &theme, 78, true));
+        assert!(shown.contains(" ok   take the apply lock"), "{shown}");
+        assert!(shown.contains(" FAIL proftpd serves the new config"), "{shown}");
+        assert!(!shown.contains("it broke"), "the error is shown once, with the outcome");
+        assert!(shown.contains("Failed and rolled back"), "{shown}");
+        assert!(shown.contains("proftpd's log since the apply began:\n  fatal: Port 99999"));
+    }
+
+    #[test]
+    fn broken_is_loud() {
+        let theme = Theme::color();
+        let screen = done(Verdict::Broken, Step::Recover, &[]);
+        let all = lines(&screen, &theme, 78, false);
+        let alarm = all.iter().find(|l| l.to_string().contains("FTP MAY BE DOWN")).unwrap();
+        assert_eq!(alarm.style, theme.alarm);
+        assert!(!text(&all).contains(" ms"), "timings hidden");
+    }
+}
