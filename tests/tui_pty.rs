@@ -411,3 +411,64 @@ fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
     assert_restored(&s.bytes());
     assert!(!ftpconf::proftpd::status::is_proftpd(pid), "the demo left proftpd running");
 }
+
+/// Stops (on drop) the proftpd that `ftpconf apply --start` started under `paths`.
+struct StopOnDrop(ftpconf::paths::Paths);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = ftpconf::proftpd::apply::stop_proftpd(&self.0);
+    }
+}
+
+/// The SSH session drops (SIGHUP) while "Keep these settings?" waits: the terminal is
+/// restored and the unconfirmed configuration is put back before ftpconf exits.
+#[test]
+fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (old_port, new_port) = (free(), free());
+    let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+    let started = std::process::Command::new(env!("CARGO_BIN_EXE_ftpconf"))
+        .arg("--root")
+        .arg(root.path())
+        .args(["apply", "--start"])
+        .output()
+        .unwrap();
+    let _stop = StopOnDrop(paths.clone());
+    assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+    assert!(greets(old_port));
+
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    s.send(b"\x15");
+    s.send(new_port.to_string().as_bytes());
+    s.send(b"\x13");
+    s.wait_for("c apply+confirm", 24, 80);
+    s.send(b"c");
+    s.wait_for("Keep these settings? Reverting at", 24, 80);
+    assert!(greets(new_port), "applied while the question waits");
+    let pid = s.child.process_id().expect("pid");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid as i32).unwrap(),
+        rustix::process::Signal::HUP,
+    )
+    .unwrap();
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "{status:?}");
+    assert_restored(&s.bytes());
+    assert!(greets(old_port), "the previous configuration serves again");
+    assert!(!greets(new_port), "the unconfirmed port is closed");
+    assert!(!paths.state_dir().join("confirm.pending").exists(), "nothing left to revert");
+    let live = std::fs::read_to_string(paths.proftpd_conf()).unwrap();
+    assert!(live.contains(&format!("Port {old_port}\n")), "{live}");
+}

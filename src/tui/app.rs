@@ -14,8 +14,9 @@ use super::focus::{self, Focus};
 use super::keys::{self, Action, Context, Typing};
 use super::review::{Commit, Review};
 use super::theme::Theme;
+use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
-use crate::proftpd::apply::{Fingerprint, Pending};
+use crate::proftpd::apply::Fingerprint;
 use crate::proftpd::{self, Facts};
 use crate::settings::{
     Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
@@ -145,7 +146,7 @@ pub struct App {
     /// A running apply or revert.
     pub(super) job: Option<Job>,
     /// An apply waiting for "keep" (timed confirmation).
-    pub(super) pending: Option<Pending>,
+    pub(super) pending: Unconfirmed,
     /// Show step durations (tests turn them off for stable snapshots).
     pub show_timings: bool,
 }
@@ -174,7 +175,7 @@ impl App {
             deferred: None,
             disk,
             job: None,
-            pending: None,
+            pending: Unconfirmed::default(),
             show_timings: true,
         };
         app.revalidate();

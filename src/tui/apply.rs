@@ -174,7 +174,7 @@ impl App {
                 let wait = self.env.apply.unwrap_or_default().confirm_after;
                 screen.phase =
                     Phase::Confirming { deadline: Instant::now() + wait, clock: clock_in(wait) };
-                self.pending = Some(*pending);
+                self.pending.put(*pending);
                 self.job = None;
                 self.refresh_service();
             }

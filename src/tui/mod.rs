@@ -23,6 +23,7 @@ pub mod save;
 pub mod screens;
 pub mod terminal;
 pub mod theme;
+pub mod unconfirmed;
 pub mod view;
 pub mod widgets;
 
@@ -85,7 +86,12 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
     app.disk = disk;
     let options = terminal::Options { size: cli.size, mouse: cli.mouse };
     let mut events = TerminalEvents::default();
-    match terminal::with_terminal(options, |t, fixed| run_with(t, &mut app, &mut events, fixed)) {
+    let result =
+        terminal::with_terminal(options, |t, fixed| run_with(t, &mut app, &mut events, fixed));
+    // The loop only ends while a confirmation waits when the terminal failed: unconfirmed
+    // means undone.
+    unconfirmed::revert_all().iter().for_each(|line| eprintln!("{line}"));
+    match result {
         Ok(Ok(())) => Status::Ok,
         Ok(Err(e)) => {
             eprintln!("ftpconf: terminal error: {e}");

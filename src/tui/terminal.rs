@@ -76,6 +76,7 @@ pub fn with_terminal<R>(
         let thread = std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 let _output = restore_for_exit();
+                super::unconfirmed::revert_all().iter().for_each(|l| eprintln!("{l}"));
                 std::process::exit(128 + signal);
             }
         });
