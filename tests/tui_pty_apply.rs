@@ -1,0 +1,164 @@
+//! The real binary in a pty with applying: `ftpconf demo` opens the editor with apply
+//! wired; a timed confirmation writes nothing while it waits and reverts on `r`; signals
+//! restore the terminal and revert an unconfirmed apply; the demo's proftpd never outlives it.
+
+mod pty_support;
+
+use std::time::Duration;
+
+use ftpconf::settings::store;
+use pty_support::{Session, assert_restored, greets};
+
+/// `ftpconf demo` opens the editor; SIGTERM while it runs restores the terminal (the
+/// demo's own handler does it, then stops its proftpd) and leaves no proftpd behind.
+#[test]
+fn sigterm_in_the_demo_editor_restores_the_terminal_and_stops_proftpd() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let settings = ftpconf::settings::Settings { port: u32::from(port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+
+    let mut s = Session::start(root.path(), 24, 80, &["demo"]);
+    s.wait_for("Timeout", 24, 80);
+    assert!(s.screen(24, 80).screen().alternate_screen(), "the editor is open");
+    let pid = match ftpconf::proftpd::status::state(&paths) {
+        ftpconf::proftpd::status::State::Running { pid } => pid,
+        other => panic!("the demo's proftpd is not running: {other:?}"),
+    };
+    let demo = s.child.process_id().expect("pid");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(demo as i32).unwrap(),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 15, "{status:?}");
+    assert_restored(&s.bytes());
+    let screen = s.screen(24, 80);
+    assert!(!screen.screen().alternate_screen(), "back on the normal screen");
+    assert!(!screen.screen().hide_cursor(), "cursor shown");
+    assert!(String::from_utf8_lossy(&s.bytes()).contains("ftpconf demo: stopped"));
+    // Raw mode is off again: line editing (ICANON) and echo are back on the tty.
+    let termios = format!("{:?}", s._master.get_termios().expect("termios of the pty"));
+    let local = &termios[termios.find("local_flags").expect("local flags")..];
+    assert!(local.contains("ICANON") && local.contains("ECHO"), "still raw: {termios}");
+    assert!(!ftpconf::proftpd::status::is_proftpd(pid), "the demo left proftpd {pid} running");
+}
+
+/// The real binary: `ftpconf demo`, change the port, apply with confirmation, nothing is
+/// written while the question waits (no countdown), `r` puts the old port back, quitting
+/// stops the demo's proftpd.
+#[test]
+fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (old_port, new_port) = (free(), free());
+    let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+
+    let mut s = Session::start(root.path(), 24, 80, &["demo"]);
+    s.wait_for("Timeout", 24, 80);
+    assert!(greets(old_port));
+    s.send(b"\x15");
+    s.send(new_port.to_string().as_bytes());
+    s.send(b"\x13");
+    s.wait_for("c apply+confirm", 24, 80);
+    let before = s.bytes().len();
+    s.send(b"c");
+    s.wait_for("Keep these settings? Reverting at", 24, 80);
+    let asked = s.bytes().len();
+    assert!(greets(new_port), "the new port serves while the question waits");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(s.bytes().len(), asked, "nothing is drawn while waiting (no countdown)");
+    s.send(b"r");
+    s.wait_for("Not confirmed: the previous configuration is back", 24, 80);
+    assert!(greets(old_port), "the previous port serves again");
+    assert!(!greets(new_port));
+    eprintln!(
+        "pty bytes at 80x24: apply with confirmation, from `c` to the question {}",
+        asked - before
+    );
+    let pid = match ftpconf::proftpd::status::state(&paths) {
+        ftpconf::proftpd::status::State::Running { pid } => pid,
+        other => panic!("the demo's proftpd is not running: {other:?}"),
+    };
+    s.send(b"\x1b");
+    s.send(b"\x11");
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert_restored(&s.bytes());
+    assert!(!ftpconf::proftpd::status::is_proftpd(pid), "the demo left proftpd running");
+}
+
+/// Stops (on drop) the proftpd that `ftpconf apply --start` started under `paths`.
+struct StopOnDrop(ftpconf::paths::Paths);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let _ = ftpconf::proftpd::apply::stop_proftpd(&self.0);
+    }
+}
+
+/// The SSH session drops (SIGHUP) while "Keep these settings?" waits: the terminal is
+/// restored and the unconfirmed configuration is put back before ftpconf exits.
+#[test]
+fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (old_port, new_port) = (free(), free());
+    let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+    let started = std::process::Command::new(env!("CARGO_BIN_EXE_ftpconf"))
+        .arg("--root")
+        .arg(root.path())
+        .args(["apply", "--start"])
+        .output()
+        .unwrap();
+    let _stop = StopOnDrop(paths.clone());
+    assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+    assert!(greets(old_port));
+
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    s.send(b"\x15");
+    s.send(new_port.to_string().as_bytes());
+    s.send(b"\x13");
+    s.wait_for("c apply+confirm", 24, 80);
+    s.send(b"c");
+    s.wait_for("Keep these settings? Reverting at", 24, 80);
+    assert!(greets(new_port), "applied while the question waits");
+    let pid = s.child.process_id().expect("pid");
+    rustix::process::kill_process(
+        rustix::process::Pid::from_raw(pid as i32).unwrap(),
+        rustix::process::Signal::HUP,
+    )
+    .unwrap();
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 128 + 1, "{status:?}");
+    assert_restored(&s.bytes());
+    assert!(greets(old_port), "the previous configuration serves again");
+    assert!(!greets(new_port), "the unconfirmed port is closed");
+    assert!(!paths.state_dir().join("confirm.pending").exists(), "nothing left to revert");
+    let live = std::fs::read_to_string(paths.proftpd_conf()).unwrap();
+    assert!(live.contains(&format!("Port {old_port}\n")), "{live}");
+}
