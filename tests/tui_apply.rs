@@ -249,3 +249,26 @@ fn a_file_changed_behind_the_editors_back_is_not_overwritten_silently() {
     drive(&mut terminal, &mut app, events);
     assert_eq!(store::load(&sandbox.file).unwrap().port, 2122, "saved without asking");
 }
+
+#[test]
+fn settings_saved_earlier_are_applied_from_the_review_later() {
+    let sandbox = Sandbox::new();
+    let (_old, mut server) = serving(&sandbox);
+    let port = free_port();
+    let mut app = editor(&sandbox, Duration::from_secs(30));
+    let mut terminal = test_terminal(80, 24);
+    let mut events = new_port(port);
+    events.push(key(KeyCode::Enter)); // save only
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.screen, Screen::Form);
+    assert!(!greets(port), "saved, not applied");
+
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Char('s'))]);
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("none: the file is saved; `a` or `c` applies it"), "{shown}");
+    assert!(shown.contains(&format!("+Port {port}")), "the diff is against the live file");
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Char('a'))]);
+    assert_eq!(verdict(&app), Verdict::Applied);
+    assert!(greets(port));
+    assert!(server.is_alive());
+}

@@ -43,6 +43,9 @@ pub struct Review {
     pub scroll: u16,
     /// Quit once saved (the save came from the unsaved-changes question).
     pub quit_after: bool,
+    /// Nothing is unsaved; the review is there to apply the saved file (`diff` is then
+    /// against the live proftpd.conf).
+    pub saved_only: bool,
 }
 
 /// Every field whose value differs between `saved` and `edited`, in screen order.
@@ -65,12 +68,19 @@ pub fn config_diff(
 ) -> Vec<(DiffKind, String)> {
     let old = render(saved.0, saved.1).config;
     let new = render(edited.0, edited.1).config;
-    let diff = TextDiff::from_lines(&old, &new);
-    let text = diff
-        .unified_diff()
-        .context_radius(2)
-        .header("proftpd.conf from the saved settings", "proftpd.conf after this save")
-        .to_string();
+    text_diff(&old, &new, ("proftpd.conf from the saved settings", "proftpd.conf after this save"))
+}
+
+/// Unified diff of the live proftpd.conf and the one the (saved) settings produce: what
+/// an apply of the saved settings would change.
+pub fn live_diff(live: &str, settings: (&Settings, &Facts)) -> Vec<(DiffKind, String)> {
+    let new = render(settings.0, settings.1).config;
+    text_diff(live, &new, ("live proftpd.conf", "proftpd.conf from the saved settings"))
+}
+
+fn text_diff(old: &str, new: &str, headers: (&str, &str)) -> Vec<(DiffKind, String)> {
+    let diff = TextDiff::from_lines(old, new);
+    let text = diff.unified_diff().context_radius(2).header(headers.0, headers.1).to_string();
     text.lines()
         .map(|line| {
             let kind = if line.starts_with("+++") || line.starts_with("---") {

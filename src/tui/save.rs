@@ -31,17 +31,23 @@ impl App {
             return;
         }
         let changes = review::changes(&self.saved, &self.settings);
-        if changes.is_empty() && self.env.settings_file.exists() {
-            if quit_after {
-                self.quit = true;
-            }
+        let saved_only = changes.is_empty() && self.env.settings_file.exists();
+        if saved_only && (quit_after || self.env.apply.is_none()) {
+            self.quit = quit_after;
             self.info("Nothing to save: every setting is as saved");
             return;
         }
-        let diff = review::config_diff(
-            (&self.saved, &self.facts(&self.saved)),
-            (&self.settings, &self.facts(&self.settings)),
-        );
+        // With nothing unsaved the review still opens where applying is wired (the saved
+        // file may not be in service yet); it then shows what an apply would change.
+        let diff = if saved_only {
+            let live = std::fs::read_to_string(self.env.paths.proftpd_conf()).unwrap_or_default();
+            review::live_diff(&live, (&self.settings, &self.facts(&self.settings)))
+        } else {
+            review::config_diff(
+                (&self.saved, &self.facts(&self.saved)),
+                (&self.settings, &self.facts(&self.settings)),
+            )
+        };
         let warnings = self
             .report
             .warnings()
@@ -49,7 +55,8 @@ impl App {
             .map(|p| format!("{}: {}", p.field.label(), p.message))
             .collect();
         self.message = None;
-        self.screen = Screen::Review(Review { changes, diff, warnings, scroll: 0, quit_after });
+        let review = Review { changes, diff, warnings, scroll: 0, quit_after, saved_only };
+        self.screen = Screen::Review(review);
     }
 
     /// Says which tabs and fields hold errors and takes the focus to the first one.

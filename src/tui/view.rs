@@ -334,8 +334,12 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut lines =
         vec![Line::styled(format!("Changed settings ({}):", review.changes.len()), theme.title)];
-    if review.changes.is_empty() {
-        lines.push(Line::raw("  none (the settings file will be written for the first time)"));
+    match (review.changes.is_empty(), review.saved_only) {
+        (true, true) => lines.push(Line::raw("  none: the file is saved; `a` or `c` applies it")),
+        (true, false) => {
+            lines.push(Line::raw("  none (the settings file will be written for the first time)"))
+        }
+        _ => {}
     }
     for change in &review.changes {
         lines.push(Line::from(vec![
