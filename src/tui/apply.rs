@@ -134,10 +134,9 @@ impl App {
         self.job.is_some()
     }
 
-    /// Waits for the running job's next event and takes it in; returns whether the
-    /// screen changed.
-    /// Events that arrived together (fast steps) are taken in one go, so they cost one
-    /// redraw, not one each: bytes count on a 9600-baud line.
+    /// Waits for the running job's next event and takes it in, with any that arrived
+    /// together (fast steps), so they cost one redraw, not one each: bytes count on a
+    /// 9600-baud line. Returns whether the screen changed.
     pub fn wait_for_work(&mut self) -> bool {
         let Some(job) = &self.job else { return false };
         let first = job.events.recv();
