@@ -179,7 +179,7 @@ fn a_timed_apply_is_reverted_when_nobody_confirms() {
     assert_eq!((end.verdict, end.confirmed), (Verdict::RolledBack, Some(false)), "{end:?}");
     assert!(started.elapsed() >= Duration::from_secs(1), "reverted at the deadline, not before");
     let shown = terminal.backend().to_string();
-    assert!(shown.contains("Not confirmed: the previous configuration is back."), "{shown}");
+    assert!(shown.contains("Not confirmed: the previous configuration (backup"), "{shown}");
     assert!(greets(old_port), "the previous port serves again");
     assert!(!greets(port), "the new port is closed again");
     assert!(server.is_alive());

@@ -83,7 +83,7 @@ fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(s.bytes().len(), asked, "nothing is drawn while waiting (no countdown)");
     s.send(b"r");
-    s.wait_for("Not confirmed: the previous configuration is back", 24, 80);
+    s.wait_for("Not confirmed: the previous configuration (backup", 24, 80);
     assert!(greets(old_port), "the previous port serves again");
     assert!(!greets(new_port));
     eprintln!(

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use crate::proftpd::apply::Verdict;
+use crate::proftpd::apply::{Step, Verdict};
 use crate::tui::apply::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
@@ -62,6 +62,12 @@ pub fn lines(screen: &ApplyScreen, theme: &Theme, width: u16, timings: bool) -> 
 }
 
 fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str, Style, usize)) {
+    if (end.verdict, end.confirmed) == (Verdict::RolledBack, Some(false)) {
+        // The user's own choice (or no answer): one line, no log to wade through.
+        let what = end.message.trim_start_matches("not confirmed: ");
+        out(&format!("Not confirmed: {what}."), theme.warning, 1);
+        return;
+    }
     if end.verdict == Verdict::Applied {
         let what = end.message.trim_start_matches("applied: ");
         let line = match (end.confirmed, timings) {
@@ -74,9 +80,6 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
     }
     let (heading, style) = match (end.verdict, end.confirmed) {
         (Verdict::Applied, _) => unreachable!("handled above"),
-        (Verdict::RolledBack, Some(false)) => {
-            ("Not confirmed: the previous configuration is back.".to_owned(), theme.warning)
-        }
         (Verdict::Invalid, _) => {
             ("Not applied: the settings are invalid. Nothing was changed.".to_owned(), theme.error)
         }
@@ -117,6 +120,7 @@ fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
         .into_iter()
         .max()
         .unwrap_or(1);
+    let title = Step::ALL.iter().map(|s| s.title().chars().count()).max().unwrap_or(34);
     let (mark, style) = match &line.report {
         None => (s.step_running, theme.muted),
         Some(r) if r.ok => (s.step_ok, theme.info),
@@ -131,7 +135,7 @@ fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
         line.report.as_ref().filter(|r| r.ok).map(|r| r.detail.clone()).unwrap_or_default();
     Line::from(vec![
         Span::styled(format!(" {mark:<width$} "), style),
-        Span::raw(format!("{:<34} ", line.step.title())),
+        Span::raw(format!("{:<title$} ", line.step.title())),
         Span::styled(time, theme.muted),
         Span::raw(format!("  {detail}")),
     ])
@@ -142,7 +146,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::proftpd::apply::{Step, StepReport};
+    use crate::proftpd::apply::StepReport;
 
     fn done(verdict: Verdict, failed: Step, log: &[&str]) -> ApplyScreen {
         let report = |step, ok| StepReport {
