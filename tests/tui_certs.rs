@@ -146,6 +146,17 @@ fn manage_screen_in_ascii_and_monochrome() {
     let screen = terminal.backend().to_string();
     assert!(screen.contains("[Y] Delete") && screen.is_ascii(), "{screen}");
     assert_no_colour(&terminal);
+    // Back on the TLS tab, on Certificate: the whole hint line fits 80 ASCII columns.
+    let events =
+        vec![key(KeyCode::Esc), key(KeyCode::Esc), key(KeyCode::Char(' ')), key(KeyCode::Down)];
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.focused_field(), Some(Field::Certificate));
+    let screen = terminal.backend().to_string();
+    let hints = screen.lines().last().unwrap();
+    assert!(
+        hints.contains("Enter choose") && hints.contains("m certs") && hints.contains("? keys"),
+        "{hints}"
+    );
 }
 
 #[test]

@@ -320,6 +320,23 @@ mod tests {
     }
 
     #[test]
+    fn certificate_manager_letters_are_commands_in_its_list_and_text_in_its_forms() {
+        let c = press(KeyCode::Char('c'));
+        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Shortcut('c')));
+        assert_eq!(map(c, Context::Certs(CertKeys::Form)), Some(Action::Type(c)));
+        let del = press(KeyCode::Delete);
+        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Shortcut('x')));
+        assert_eq!(map(ctrl('s'), Context::Certs(CertKeys::Form)), Some(Action::Activate));
+        assert_eq!(map(ctrl('c'), Context::Certs(CertKeys::Form)), Some(Action::Cancel));
+        let enter = press(KeyCode::Enter);
+        assert_eq!(map(enter, Context::Certs(CertKeys::Confirm)), Some(Action::Cancel), "safe");
+        // Ctrl-O reaches the manager from a text field, where `m` is typed.
+        let m = press(KeyCode::Char('m'));
+        assert_eq!(map(m, Context::Form(Typing::Text)), Some(Action::Type(m)));
+        assert_eq!(map(ctrl('o'), Context::Form(Typing::Text)), Some(Action::ManageCertificates));
+    }
+
+    #[test]
     fn every_action_has_a_key_without_function_keys() {
         let form = Context::Form(Typing::No);
         let keys = [

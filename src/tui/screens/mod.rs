@@ -150,15 +150,17 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 Some(Kind::Text) => h("Enter", "edit"),
                 _ => h("", ""),
             };
-            let certs = if app.focus.tab() == Section::Tls { h("m", "certs") } else { h("", "") };
+            // On the TLS tab the certificate manager takes the place of `a`, which the
+            // tab bar shows anyway (80 columns, ASCII arrows included).
+            let mode_or_certs =
+                if app.focus.tab() == Section::Tls { h("m", "certs") } else { h("a", advanced) };
             let mut hints = vec![
                 h(&format!("Tab/{}", s.up_down), "field"),
                 h(s.left_right, "tab"),
                 change,
-                certs,
                 h("s", "save"),
                 h("q", "quit"),
-                h("a", advanced),
+                mode_or_certs,
                 h("?", "keys"),
             ];
             hints.retain(|(k, _)| !k.is_empty());
