@@ -113,10 +113,8 @@ fn manage_screen_lists_and_details_the_store() {
     // The mismatched one: its problem in full, with severity.
     drive(&mut terminal, &mut app, vec![key(KeyCode::End)]);
     let screen = terminal.backend().to_string();
-    assert!(
-        screen.contains("! The private key") || screen.contains("! the private key"),
-        "{screen}"
-    );
+    assert!(screen.contains("! The private key"), "{screen}");
+    assert!(screen.contains("belong to this certificate"), "{screen}");
     // Esc: back to the TLS tab, on the Certificate field.
     drive(&mut terminal, &mut app, vec![key(KeyCode::Esc)]);
     assert_eq!(app.screen, Screen::Form);

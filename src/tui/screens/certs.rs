@@ -155,6 +155,18 @@ fn detail_lines(manager: &CertManager, theme: &Theme, width: usize) -> Vec<Line<
         Span::styled(summary.name.clone(), theme.title),
         Span::styled(used, theme.changed),
     ]));
+    // Problems first: they matter most and must not fall off a small screen.
+    for problem in &summary.problems {
+        let (mark, style) = match problem.severity {
+            Severity::Error => ("! ", theme.error),
+            Severity::Warning => ("~ ", theme.warning),
+        };
+        let message = upper_first(&problem.message);
+        for (i, line) in wrap(&message, width.saturating_sub(4)).into_iter().enumerate() {
+            let mark = if i == 0 { mark } else { "  " };
+            lines.push(Line::styled(format!("  {mark}{line}"), style));
+        }
+    }
     let mut row = |label: &str, text: String, style: Style| {
         for (i, line) in wrap(&text, width.saturating_sub(12)).into_iter().enumerate() {
             let label = if i == 0 { label } else { "" };
@@ -164,6 +176,9 @@ fn detail_lines(manager: &CertManager, theme: &Theme, width: usize) -> Vec<Line<
             ]));
         }
     };
+    if summary.problems.is_empty() {
+        row("Health", "ok: usable for FTPS".into(), theme.info);
+    }
     if let Some(d) = info.details() {
         row("Subject", d.subject.clone(), theme.help);
         let names = if d.alt_names.is_empty() { "(none)".into() } else { d.alt_names.join(", ") };
@@ -186,19 +201,6 @@ fn detail_lines(manager: &CertManager, theme: &Theme, width: usize) -> Vec<Line<
             n => format!("chain of {n} certificates"),
         };
         row("Key", format!("{}, signed with {}, {chain}", d.key, d.digest.name), theme.help);
-    }
-    if summary.problems.is_empty() {
-        row("Health", "ok: usable for FTPS".into(), theme.info);
-    }
-    for problem in &summary.problems {
-        let (mark, style) = match problem.severity {
-            Severity::Error => ("! ", theme.error),
-            Severity::Warning => ("~ ", theme.warning),
-        };
-        for (i, line) in wrap(&problem.message, width.saturating_sub(4)).into_iter().enumerate() {
-            let mark = if i == 0 { mark } else { "  " };
-            lines.push(Line::styled(format!("  {mark}{line}"), style));
-        }
     }
     lines
 }
@@ -295,7 +297,9 @@ fn draw_form(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
         let verb = if form.kind == FormKind::Create { "created" } else { "imported" };
         lines.push(Line::styled(format!("Not {verb}:"), theme.error));
         for reason in &form.refusal {
-            for (j, line) in wrap(reason, width.saturating_sub(4)).into_iter().enumerate() {
+            for (j, line) in
+                wrap(&upper_first(reason), width.saturating_sub(4)).into_iter().enumerate()
+            {
                 let mark = if j == 0 { "! " } else { "  " };
                 lines.push(Line::styled(format!("  {mark}{line}"), theme.error));
             }
@@ -305,4 +309,11 @@ fn draw_form(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
     if let Some(position) = cursor.filter(|p| p.y < inner.bottom() && p.x < inner.right()) {
         frame.set_cursor_position(position);
     }
+}
+
+/// Store messages follow a subject ("the private key … does not belong"); alone they
+/// start a sentence.
+fn upper_first(message: &str) -> String {
+    let mut chars = message.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
