@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crossterm::event::Event;
 use ratatui::layout::Rect;
 
+use super::certs::CertManager;
 use super::dropdown::Dropdown;
 use super::editors::Editors;
 use super::focus::{self, Focus};
@@ -14,6 +15,7 @@ use super::keys::{self, Action, Context, Typing};
 use super::review::Review;
 use super::theme::Theme;
 use crate::paths::Paths;
+use crate::proftpd::certs::NewCert;
 use crate::proftpd::{self, Facts};
 use crate::settings::{
     Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
@@ -34,6 +36,8 @@ pub struct Environment {
     pub service: String,
     pub file_label: String,
     pub apply: Option<ApplyHook>,
+    /// What "create a certificate" proposes (this host's names, EC, 397 days).
+    pub new_cert: NewCert,
 }
 
 impl Environment {
@@ -47,6 +51,7 @@ impl Environment {
             service: proftpd::status::state(paths).describe(),
             file_label: settings_file.display().to_string(),
             apply: None,
+            new_cert: NewCert::for_this_host(),
         }
     }
 }
@@ -100,13 +105,19 @@ pub enum Screen {
         scroll: u16,
     },
     Confirm(Confirm),
+    /// Manage certificates (from the TLS tab).
+    Certs(Box<CertManager>),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deferred {
     CheckMasquerade,
-    Save { quit_after: bool },
+    Save {
+        quit_after: bool,
+    },
+    /// Generate the key and certificate the manager's form describes (RSA takes seconds).
+    CreateCertificate,
 }
 
 pub struct App {
@@ -184,6 +195,7 @@ impl App {
             Screen::Review(_) => Context::Review,
             Screen::Help { .. } => Context::Help,
             Screen::Confirm(_) => Context::Confirm,
+            Screen::Certs(manager) => Context::Certs(manager.keys()),
         }
     }
 
@@ -202,6 +214,7 @@ impl App {
             Screen::Review(review) => self.review_action(review, action),
             Screen::Help { scroll } => self.help_action(scroll, action),
             Screen::Confirm(confirm) => self.confirm_action(confirm, action),
+            Screen::Certs(manager) => self.certs_action(*manager, action),
         };
         // A message is about the state it was given in; the next edit makes it stale.
         if self.settings != before && self.message == old_message {
@@ -304,6 +317,7 @@ impl App {
                 self.message = None;
             }
             Deferred::Save { quit_after } => self.review_or_refuse(quit_after),
+            Deferred::CreateCertificate => self.create_certificate(),
         }
     }
 

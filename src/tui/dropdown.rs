@@ -11,6 +11,8 @@ pub struct Choice {
     pub label: String,
     /// What picking it means (TLS Policy), or "" when the label says it all.
     pub meaning: String,
+    /// A certificate's CN, expiry and health, drawn as columns after the name.
+    pub cert: Option<certs::CertSummary>,
 }
 
 /// An open list: which field, its choices, and the highlighted one.
@@ -30,7 +32,7 @@ impl Dropdown {
         let current = field.get(settings);
         let selected = choices.iter().position(|c| c.value == current).unwrap_or(0);
         let empty_hint = format!(
-            "Put NAME.crt and NAME.key in {}, then open this list again.",
+            "No certificate in {}. Press m to create or import one.",
             paths.certificate_dir().display()
         );
         Dropdown { field, choices, selected, empty_hint }
@@ -58,21 +60,25 @@ pub fn choices(field: Field, paths: &Paths) -> Vec<Choice> {
                 value: Value::Policy(*p),
                 label: p.label().to_owned(),
                 meaning: p.meaning().to_owned(),
+                cert: None,
             })
             .collect(),
-        Kind::Certificate => certificates(paths)
+        // Unusable certificates are listed too (marked); choosing one shows why on the field.
+        Kind::Certificate => certs::list(paths)
+            .unwrap_or_default()
             .into_iter()
-            .map(|name| Choice {
-                value: Value::Text(name.clone()),
-                label: name,
-                meaning: "".into(),
+            .map(|cert| Choice {
+                value: Value::Text(cert.name.clone()),
+                label: cert.name.clone(),
+                meaning: String::new(),
+                cert: Some(cert),
             })
             .collect(),
         _ => Vec::new(),
     }
 }
 
-/// Certificates in the certificate directory: `NAME.crt` files that have a `NAME.key`, sorted.
+/// Complete pairs in the certificate directory: `NAME.crt` files that have a `NAME.key`, sorted.
 pub fn certificates(paths: &Paths) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(paths.certificate_dir()) else {
         return Vec::new();

@@ -12,6 +12,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod certs;
 pub mod dropdown;
 pub mod editors;
 pub mod focus;

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Confirm, MessageKind, Screen};
+use super::certs::CertManager;
 use super::dropdown::Dropdown;
 use super::editors::is_multiline;
 use super::focus::{self, Row};
@@ -31,6 +32,7 @@ pub enum Page<'a> {
     Form(FormView<'a>),
     Review(&'a Review),
     Help { scroll: u16 },
+    Certs(&'a CertManager),
 }
 
 pub enum Overlay<'a> {
@@ -101,6 +103,7 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
     let page = match &app.screen {
         Screen::Review(review) => Page::Review(review),
         Screen::Help { scroll } => Page::Help { scroll: *scroll },
+        Screen::Certs(manager) => Page::Certs(manager),
         _ => Page::Form(form(app, FormLayout::new(area, status_height))),
     };
     let overlay = match &app.screen {
@@ -257,7 +260,7 @@ fn widget<'a>(
             let (value, note) = match (name.is_empty(), found.is_empty()) {
                 (true, true) => (
                     "(none found)".to_owned(),
-                    Some("no NAME.crt + NAME.key pair in the certificate directory".to_owned()),
+                    Some("no certificate yet: m creates or imports one".to_owned()),
                 ),
                 (true, false) => ("(choose)".to_owned(), None),
                 (false, _) => (name, None),
