@@ -38,6 +38,9 @@ pub struct Environment {
     pub apply: Option<ApplyHook>,
     /// What "create a certificate" proposes (this host's names, EC, 397 days).
     pub new_cert: NewCert,
+    /// Names in the certificate directory, read at start and when the manager closes
+    /// (the view never touches the disk).
+    pub certificates: Vec<String>,
 }
 
 impl Environment {
@@ -52,7 +55,13 @@ impl Environment {
             file_label: settings_file.display().to_string(),
             apply: None,
             new_cert: NewCert::for_this_host(),
+            certificates: proftpd::certs::names(paths).unwrap_or_default(),
         }
+    }
+
+    /// Looks at the certificate directory again (after the manager may have changed it).
+    pub fn refresh_certificates(&mut self) {
+        self.certificates = proftpd::certs::names(&self.paths).unwrap_or_default();
     }
 }
 

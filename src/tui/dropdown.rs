@@ -78,35 +78,9 @@ pub fn choices(field: Field, paths: &Paths) -> Vec<Choice> {
     }
 }
 
-/// Complete pairs in the certificate directory: `NAME.crt` files that have a `NAME.key`, sorted.
-pub fn certificates(paths: &Paths) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(paths.certificate_dir()) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".crt").map(str::to_owned))
-        .filter(|name| certs::is_valid_name(name) && paths.certificate_key(name).is_file())
-        .collect();
-    names.sort();
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn certificates_need_both_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = Paths::new(dir.path());
-        assert!(certificates(&paths).is_empty());
-        std::fs::create_dir_all(paths.certificate_dir()).unwrap();
-        for file in ["b.crt", "b.key", "a.crt", "a.key", "lonely.crt", "x.key"] {
-            std::fs::write(paths.certificate_dir().join(file), "").unwrap();
-        }
-        assert_eq!(certificates(&paths), ["a", "b"]);
-    }
 
     #[test]
     fn policy_list_has_ten_entries_and_opens_on_the_current_one() {

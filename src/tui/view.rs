@@ -256,8 +256,7 @@ fn widget<'a>(
             width: 16,
         })),
         (Kind::Certificate, Value::Text(name)) => {
-            let found = super::dropdown::certificates(&app.env.paths);
-            let (value, note) = match (name.is_empty(), found.is_empty()) {
+            let (value, note) = match (name.is_empty(), app.env.certificates.is_empty()) {
                 (true, true) => (
                     "(none found)".to_owned(),
                     Some("no certificate yet: m creates or imports one".to_owned()),

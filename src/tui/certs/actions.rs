@@ -20,6 +20,7 @@ impl App {
     /// store may have changed, so the certificate is checked again.
     fn close_certificates(&mut self) {
         self.screen = Screen::Form;
+        self.env.refresh_certificates();
         self.advanced = true;
         let field = if Field::Certificate.is_visible(&self.settings) {
             Field::Certificate
