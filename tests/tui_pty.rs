@@ -192,3 +192,70 @@ fn every_setting_with_the_keyboard_alone_with_no_color() {
 fn every_setting_with_the_keyboard_alone_with_ascii() {
     every_setting(false, &["--ascii"]);
 }
+
+/// Certificates end to end: in the real binary, open "Manage certificates" from the TLS
+/// tab, create a certificate (this host's names, EC), use it, enable TLS, save; the saved
+/// settings render a configuration `proftpd -t` accepts, serving that certificate.
+#[test]
+fn create_a_certificate_in_the_editor_and_serve_it() {
+    let root = tempfile::tempdir().unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let mut s = Session::start_with(root.path(), 24, 80, &["--ascii"], true);
+    s.wait_for("Timeout", 24, 80);
+    // Ctrl-T: Advanced; Ctrl-N twice: the TLS tab; m: the manager.
+    for key in ["\x14", NEXT_TAB, NEXT_TAB, "m"] {
+        s.send(key.as_bytes());
+    }
+    s.wait_for("No certificates in the store yet", 24, 80);
+    s.send(b"c");
+    s.wait_for("New self-signed certificate", 24, 80);
+    s.send(ENTER.as_bytes());
+    s.wait_for("Created ftp (EC P-256", 24, 80);
+    // Enter uses it (back on Enable TLS, as TLS is off), Space enables TLS.
+    s.send(ENTER.as_bytes());
+    s.wait_for("Certificate: ftp", 24, 80);
+    s.send(SPACE.as_bytes());
+    s.wait_for("[ftp ", 24, 80);
+    s.send(b"s");
+    s.wait_for("Review before saving", 24, 80);
+    s.send(ENTER.as_bytes());
+    s.wait_for("Saved /", 24, 80);
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    assert_restored(&s.bytes());
+    let output = String::from_utf8_lossy(&s.bytes()).into_owned();
+    assert!(!output.contains("\x1b[38;5;") && !output.contains('│'), "NO_COLOR and --ascii");
+
+    let saved = store::load(&paths.settings_file()).unwrap();
+    assert!(saved.tls_enable);
+    assert_eq!(saved.certificate, "ftp");
+    let system = System::new(paths.clone());
+    assert!(
+        ftpconf::settings::validate(&saved, &system)
+            .for_field(ftpconf::settings::Field::Certificate)
+            .next()
+            .is_none(),
+        "the created certificate is healthy"
+    );
+    let rendered = proftpd::render(&saved, &Facts::gather(&saved, &system));
+    let cert_file = paths.certificate_file("ftp");
+    assert!(
+        rendered.config.contains(&format!("TLSECCertificateFile \"{}\"", cert_file.display())),
+        "{}",
+        rendered.config
+    );
+    proftpd::ensure_runtime_dirs(&paths).unwrap();
+    let conf = root.path().join("proftpd.conf");
+    std::fs::write(&conf, &rendered.config).unwrap();
+    let check = std::process::Command::new("/usr/sbin/proftpd")
+        .args(["-t", "-c"])
+        .arg(&conf)
+        .output()
+        .unwrap_or_else(|e| panic!("this test needs /usr/sbin/proftpd: {e}"));
+    assert!(
+        check.status.success(),
+        "proftpd -t refused it:\n{}\n{}",
+        String::from_utf8_lossy(&check.stderr),
+        rendered.config
+    );
+}

@@ -110,6 +110,7 @@ fn get(cli: &Cli, key: &str) -> Outcome {
 fn set(cli: &Cli, assignments: &[String]) -> Outcome {
     let mut settings = load(cli)?;
     let mut named = Vec::new();
+    let mut named_dialects = Vec::new();
     let mut errors = Vec::new();
     for assignment in assignments {
         let Some((key, value)) = assignment.split_once('=') else {
@@ -118,17 +119,18 @@ fn set(cli: &Cli, assignments: &[String]) -> Outcome {
         };
         let (field, dialect) = lookup(key)?;
         named.push((field, key.trim().to_owned()));
+        named_dialects.push(dialect);
         if let Err(message) = field.set_text(&mut settings, value, dialect) {
             errors.push(format!("{}: {message}", key.trim()));
         }
     }
     let report = validate(&settings, &system(cli));
-    let name_of = |field: Field| {
-        named
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, k)| k.clone())
-            .unwrap_or_else(|| field.path())
+    // Fields the user named keep that name; others follow the naming the user chose.
+    let truenas_names = named_dialects.first() == Some(&Dialect::TrueNas);
+    let name_of = |field: Field| match named.iter().find(|(f, _)| *f == field) {
+        Some((_, key)) => key.clone(),
+        None if truenas_names => field.truenas_key().to_owned(),
+        None => field.path(),
     };
     errors.iter().for_each(|e| eprintln!("{e}"));
     print_problems(&report.problems, name_of, true);

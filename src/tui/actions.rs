@@ -79,6 +79,7 @@ impl App {
                 self.screen =
                     Screen::Confirm(Confirm { kind: ConfirmKind::ResetDefaults, selected: 1 });
             }
+            Action::ManageCertificates => self.open_certificates(),
             _ => return false,
         }
         true
@@ -211,6 +212,10 @@ impl App {
                 return true;
             }
             Action::Cancel => return true,
+            Action::ManageCertificates if dropdown.field.kind() == Kind::Certificate => {
+                self.open_certificates();
+                return true;
+            }
             _ => {
                 self.screen = Screen::Dropdown(dropdown);
                 return false;

@@ -8,6 +8,7 @@ use crossterm::event::Event;
 use ratatui::layout::Rect;
 
 use super::apply::{ApplyOptions, ApplyScreen, Job};
+use super::certs::CertManager;
 use super::dropdown::Dropdown;
 use super::editors::Editors;
 use super::focus::{self, Focus};
@@ -17,6 +18,7 @@ use super::theme::Theme;
 use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
 use crate::proftpd::apply::Fingerprint;
+use crate::proftpd::certs::NewCert;
 use crate::proftpd::{self, Facts};
 use crate::settings::{
     Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
@@ -34,6 +36,11 @@ pub struct Environment {
     pub file_label: String,
     /// How "Save and apply" applies; `None`: the review offers saving only.
     pub apply: Option<ApplyOptions>,
+    /// What "create a certificate" proposes (this host's names, EC, 397 days).
+    pub new_cert: NewCert,
+    /// Names in the certificate directory, read at start and when the manager closes
+    /// (the view never touches the disk).
+    pub certificates: Vec<String>,
 }
 
 impl Environment {
@@ -47,7 +54,14 @@ impl Environment {
             service: proftpd::status::state(paths).describe(),
             file_label: settings_file.display().to_string(),
             apply: None,
+            new_cert: NewCert::for_this_host(),
+            certificates: proftpd::certs::names(paths).unwrap_or_default(),
         }
+    }
+
+    /// Looks at the certificate directory again (after the manager may have changed it).
+    pub fn refresh_certificates(&mut self) {
+        self.certificates = proftpd::certs::names(&self.paths).unwrap_or_default();
     }
 }
 
@@ -110,13 +124,19 @@ pub enum Screen {
     Confirm(Confirm),
     /// Applying (steps, outcome, "Keep these settings?").
     Apply(ApplyScreen),
+    /// Manage certificates (from the TLS tab).
+    Certs(Box<CertManager>),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deferred {
     CheckMasquerade,
-    Save { quit_after: bool },
+    Save {
+        quit_after: bool,
+    },
+    /// Generate the key and certificate the manager's form describes (RSA takes seconds).
+    CreateCertificate,
 }
 
 pub struct App {
@@ -210,6 +230,7 @@ impl App {
             Screen::Help { .. } => Context::Help,
             Screen::Confirm(_) => Context::Confirm,
             Screen::Apply(_) => Context::Apply,
+            Screen::Certs(manager) => Context::Certs(manager.keys()),
         }
     }
 
@@ -229,6 +250,7 @@ impl App {
             Screen::Help { scroll } => self.help_action(scroll, action),
             Screen::Confirm(confirm) => self.confirm_action(confirm, action),
             Screen::Apply(screen) => self.apply_action(screen, action),
+            Screen::Certs(manager) => self.certs_action(*manager, action),
         };
         // A message is about the state it was given in; the next edit makes it stale.
         if self.settings != before && self.message == old_message {
@@ -331,6 +353,7 @@ impl App {
                 self.message = None;
             }
             Deferred::Save { quit_after } => self.review_or_refuse(quit_after),
+            Deferred::CreateCertificate => self.create_certificate(),
         }
     }
 

@@ -11,6 +11,8 @@ pub struct Choice {
     pub label: String,
     /// What picking it means (TLS Policy), or "" when the label says it all.
     pub meaning: String,
+    /// A certificate's CN, expiry and health, drawn as columns after the name.
+    pub cert: Option<certs::CertSummary>,
 }
 
 /// An open list: which field, its choices, and the highlighted one.
@@ -30,7 +32,7 @@ impl Dropdown {
         let current = field.get(settings);
         let selected = choices.iter().position(|c| c.value == current).unwrap_or(0);
         let empty_hint = format!(
-            "Put NAME.crt and NAME.key in {}, then open this list again.",
+            "No certificate in {}. Press m to create or import one.",
             paths.certificate_dir().display()
         );
         Dropdown { field, choices, selected, empty_hint }
@@ -58,49 +60,27 @@ pub fn choices(field: Field, paths: &Paths) -> Vec<Choice> {
                 value: Value::Policy(*p),
                 label: p.label().to_owned(),
                 meaning: p.meaning().to_owned(),
+                cert: None,
             })
             .collect(),
-        Kind::Certificate => certificates(paths)
+        // Unusable certificates are listed too (marked); choosing one shows why on the field.
+        Kind::Certificate => certs::list(paths)
+            .unwrap_or_default()
             .into_iter()
-            .map(|name| Choice {
-                value: Value::Text(name.clone()),
-                label: name,
-                meaning: "".into(),
+            .map(|cert| Choice {
+                value: Value::Text(cert.name.clone()),
+                label: cert.name.clone(),
+                meaning: String::new(),
+                cert: Some(cert),
             })
             .collect(),
         _ => Vec::new(),
     }
 }
 
-/// Certificates in the certificate directory: `NAME.crt` files that have a `NAME.key`, sorted.
-pub fn certificates(paths: &Paths) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(paths.certificate_dir()) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".crt").map(str::to_owned))
-        .filter(|name| certs::is_valid_name(name) && paths.certificate_key(name).is_file())
-        .collect();
-    names.sort();
-    names
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn certificates_need_both_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let paths = Paths::new(dir.path());
-        assert!(certificates(&paths).is_empty());
-        std::fs::create_dir_all(paths.certificate_dir()).unwrap();
-        for file in ["b.crt", "b.key", "a.crt", "a.key", "lonely.crt", "x.key"] {
-            std::fs::write(paths.certificate_dir().join(file), "").unwrap();
-        }
-        assert_eq!(certificates(&paths), ["a", "b"]);
-    }
 
     #[test]
     fn policy_list_has_ten_entries_and_opens_on_the_current_one() {

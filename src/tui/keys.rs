@@ -7,6 +7,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use super::certs::Keys as CertKeys;
+
 /// What the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -44,8 +46,10 @@ pub enum Action {
     ResetDefaults,
     /// Repaint the whole screen (after line noise on a serial console).
     Redraw,
-    /// A letter that picks a dialog button.
+    /// A letter that picks a dialog button (or a command of the certificate manager).
     Shortcut(char),
+    /// Open "Manage certificates".
+    ManageCertificates,
 }
 
 /// What the focused field takes from the keyboard.
@@ -74,6 +78,8 @@ pub enum Context {
     Confirm,
     /// The Apply page (steps, outcome, "Keep these settings?").
     Apply,
+    /// Manage certificates: its list, one of its forms, or its delete question.
+    Certs(CertKeys),
 }
 
 /// Maps a key to an action in `context`; `None` means the key does nothing there.
@@ -88,9 +94,12 @@ pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
     match context {
         Context::Form(typing) => form(key, typing),
         Context::MultiLine => multi_line(key),
-        Context::Dropdown => list(key.code).or(match key.code {
-            KeyCode::Enter | KeyCode::Char(' ') => Some(Action::Activate),
-            KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
+        Context::Dropdown => list(key.code).or(match (key.code, ctrl) {
+            (KeyCode::Enter | KeyCode::Char(' '), _) => Some(Action::Activate),
+            (KeyCode::Esc | KeyCode::Char('q'), _) => Some(Action::Cancel),
+            (KeyCode::Char('m'), false) | (KeyCode::Char('o'), true) => {
+                Some(Action::ManageCertificates)
+            }
             _ => None,
         }),
         Context::Review => list(key.code).or(match key.code {
@@ -118,6 +127,33 @@ pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
             KeyCode::Enter => Some(Action::Activate),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Char(c) => Some(Action::Shortcut(c.to_ascii_lowercase())),
+            _ => None,
+        },
+        Context::Certs(keys) => certs(key, keys),
+    }
+}
+
+/// The certificate manager: letters are commands in its list, text in its forms.
+fn certs(key: KeyEvent, keys: CertKeys) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match keys {
+        CertKeys::List => list(key.code).or(match (key.code, ctrl) {
+            (KeyCode::Enter, _) => Some(Action::Activate),
+            (KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('q'), false) => Some(Action::Cancel),
+            (KeyCode::Delete, _) | (KeyCode::Char('x' | 'd'), false) => Some(Action::Shortcut('x')),
+            (KeyCode::Char(c @ ('c' | 'i')), false) => Some(Action::Shortcut(c)),
+            _ => None,
+        }),
+        CertKeys::Form => match (key.code, ctrl) {
+            (KeyCode::Tab | KeyCode::Down, _) => Some(Action::NextField),
+            (KeyCode::BackTab | KeyCode::Up, _) => Some(Action::PrevField),
+            (KeyCode::Enter, _) | (KeyCode::Char('s'), true) => Some(Action::Activate),
+            (KeyCode::Esc, _) => Some(Action::Cancel),
+            _ => Some(Action::Type(key)),
+        },
+        CertKeys::Confirm => match key.code {
+            KeyCode::Char('y' | 'Y') => Some(Action::Shortcut('y')),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('n' | 'N') => Some(Action::Cancel),
             _ => None,
         },
     }
@@ -157,6 +193,7 @@ fn form(key: KeyEvent, typing: Typing) -> Option<Action> {
         (KeyCode::Char('t'), true) => Some(Action::ToggleAdvanced),
         (KeyCode::Char('r'), true) => Some(Action::RevertField),
         (KeyCode::Char('d'), true) => Some(Action::ResetDefaults),
+        (KeyCode::Char('o'), true) => Some(Action::ManageCertificates),
         (KeyCode::Esc, _) => Some(Action::Cancel),
         _ => None,
     };
@@ -195,6 +232,7 @@ fn form(key: KeyEvent, typing: Typing) -> Option<Action> {
         KeyCode::Char('a') => Some(Action::ToggleAdvanced),
         KeyCode::Char('r') => Some(Action::RevertField),
         KeyCode::Char('d') => Some(Action::ResetDefaults),
+        KeyCode::Char('m') => Some(Action::ManageCertificates),
         KeyCode::Char(c @ '0'..='7') => Some(Action::Digit(c as u8 - b'0')),
         _ => None,
     }
@@ -251,6 +289,13 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("?, Ctrl-G, F1", "this help"),
     ("Ctrl-L", "repaint the whole screen"),
     ("--mouse", "start with this for the mouse wheel (off by default)"),
+    ("#", "Certificates"),
+    ("m, Ctrl-O", "manage certificates (listed on the TLS tab):"),
+    ("", "details, create, import, delete; Enter uses the"),
+    ("", "highlighted one for the Certificate field"),
+    ("c, i", "in the manager: create a self-signed one, import"),
+    ("x, d, Delete", "in the manager: delete (asks; refused while in use)"),
+    ("Tab, Enter", "in its forms: next field, create/import; Esc: back"),
     ("#", "Notes"),
     ("letters", "are commands except in fields that take them"),
     ("", "(paths, host names, bandwidth units): use Ctrl keys"),
@@ -304,6 +349,23 @@ mod tests {
     }
 
     #[test]
+    fn certificate_manager_letters_are_commands_in_its_list_and_text_in_its_forms() {
+        let c = press(KeyCode::Char('c'));
+        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Shortcut('c')));
+        assert_eq!(map(c, Context::Certs(CertKeys::Form)), Some(Action::Type(c)));
+        let del = press(KeyCode::Delete);
+        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Shortcut('x')));
+        assert_eq!(map(ctrl('s'), Context::Certs(CertKeys::Form)), Some(Action::Activate));
+        assert_eq!(map(ctrl('c'), Context::Certs(CertKeys::Form)), Some(Action::Cancel));
+        let enter = press(KeyCode::Enter);
+        assert_eq!(map(enter, Context::Certs(CertKeys::Confirm)), Some(Action::Cancel), "safe");
+        // Ctrl-O reaches the manager from a text field, where `m` is typed.
+        let m = press(KeyCode::Char('m'));
+        assert_eq!(map(m, Context::Form(Typing::Text)), Some(Action::Type(m)));
+        assert_eq!(map(ctrl('o'), Context::Form(Typing::Text)), Some(Action::ManageCertificates));
+    }
+
+    #[test]
     fn every_action_has_a_key_without_function_keys() {
         let form = Context::Form(Typing::No);
         let keys = [
@@ -317,6 +379,8 @@ mod tests {
             (ctrl('r'), Action::RevertField),
             (ctrl('d'), Action::ResetDefaults),
             (ctrl('l'), Action::Redraw),
+            (press(KeyCode::Char('m')), Action::ManageCertificates),
+            (ctrl('o'), Action::ManageCertificates),
         ];
         for (key, action) in keys {
             assert_eq!(map(key, form), Some(action), "{key:?}");

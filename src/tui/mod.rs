@@ -13,6 +13,7 @@
 pub mod actions;
 pub mod app;
 pub mod apply;
+pub mod certs;
 pub mod dropdown;
 pub mod editors;
 pub mod events;

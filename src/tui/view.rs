@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::app::{App, Confirm, MessageKind, Screen};
 use super::apply::ApplyScreen;
+use super::certs::CertManager;
 use super::dropdown::Dropdown;
 use super::editors::is_multiline;
 use super::focus::{self, Row};
@@ -33,6 +34,7 @@ pub enum Page<'a> {
     Review(&'a Review),
     Help { scroll: u16 },
     Apply { screen: &'a ApplyScreen, timings: bool },
+    Certs(&'a CertManager),
 }
 
 pub enum Overlay<'a> {
@@ -104,6 +106,7 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
         Screen::Review(review) => Page::Review(review),
         Screen::Help { scroll } => Page::Help { scroll: *scroll },
         Screen::Apply(screen) => Page::Apply { screen, timings: app.show_timings },
+        Screen::Certs(manager) => Page::Certs(manager),
         _ => Page::Form(form(app, FormLayout::new(area, status_height))),
     };
     let overlay = match &app.screen {
@@ -256,11 +259,10 @@ fn widget<'a>(
             width: 16,
         })),
         (Kind::Certificate, Value::Text(name)) => {
-            let found = super::dropdown::certificates(&app.env.paths);
-            let (value, note) = match (name.is_empty(), found.is_empty()) {
+            let (value, note) = match (name.is_empty(), app.env.certificates.is_empty()) {
                 (true, true) => (
                     "(none found)".to_owned(),
-                    Some("no NAME.crt + NAME.key pair in the certificate directory".to_owned()),
+                    Some("no certificate yet: m creates or imports one".to_owned()),
                 ),
                 (true, false) => ("(choose)".to_owned(), None),
                 (false, _) => (name, None),

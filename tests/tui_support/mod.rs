@@ -84,3 +84,85 @@ where
 pub fn test_terminal(cols: u16, rows: u16) -> Terminal<TestBackend> {
     Terminal::new(TestBackend::new(cols, rows)).expect("test terminal")
 }
+
+/// A certificate made with fixed dates, so screens that show them do not change with
+/// the day the tests run.
+pub struct DatedCert<'a> {
+    pub name: &'a str,
+    pub common_name: &'a str,
+    pub alt_names: &'a [&'a str],
+    /// (year, month, day), UTC.
+    pub not_before: (i32, u8, u8),
+    pub not_after: (i32, u8, u8),
+}
+
+/// PEM certificate and key for `cert` (a fresh EC P-256 key).
+pub fn dated_pem(cert: &DatedCert) -> (String, String) {
+    let mut params = rcgen::CertificateParams::new(
+        cert.alt_names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+    )
+    .expect("params");
+    params.distinguished_name = rcgen::DistinguishedName::new();
+    params.distinguished_name.push(rcgen::DnType::CommonName, cert.common_name);
+    let (y, m, d) = cert.not_before;
+    params.not_before = rcgen::date_time_ymd(y, m, d);
+    let (y, m, d) = cert.not_after;
+    params.not_after = rcgen::date_time_ymd(y, m, d);
+    let key = rcgen::KeyPair::generate().expect("key");
+    let signed = params.self_signed(&key).expect("self-signed");
+    (signed.pem(), key.serialize_pem())
+}
+
+impl Sandbox {
+    /// Stores `cert` in the certificate directory (key 0600).
+    pub fn add_dated(&self, cert: &DatedCert) {
+        let (pem, key) = dated_pem(cert);
+        self.store_pair(cert.name, &pem, &key);
+    }
+
+    /// Stores `cert` with the key of another certificate: a mismatch.
+    pub fn add_mismatched(&self, cert: &DatedCert) {
+        let (pem, _) = dated_pem(cert);
+        let (_, other_key) = dated_pem(cert);
+        self.store_pair(cert.name, &pem, &other_key);
+    }
+
+    pub fn store_pair(&self, name: &str, pem: &str, key: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::create_dir_all(self.paths.certificate_dir()).expect("cert dir");
+        std::fs::write(self.paths.certificate_file(name), pem).expect("crt");
+        let key_file = self.paths.certificate_key(name);
+        std::fs::write(&key_file, key).expect("key");
+        std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+
+    /// An app whose "new certificate" proposal does not depend on the machine.
+    pub fn app_for_certs(&self, theme: Theme) -> App {
+        let mut app = self.app_with(theme);
+        app.env.new_cert = ftpconf::proftpd::certs::NewCert {
+            key: ftpconf::proftpd::certs::KeyChoice::Ec,
+            days: 397,
+            common_name: "nas.local".into(),
+            alt_names: vec!["nas.local".into(), "localhost".into(), "127.0.0.1".into()],
+        };
+        app
+    }
+}
+
+/// Insta settings that hide what changes from day to day and run to run: day counts and
+/// the temporary root.
+pub fn stable_dates(root: &std::path::Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"\b\d+ days\b", "[N] days");
+    settings.add_filter(&regex_escape(&root.display().to_string()), "[root]");
+    settings
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let special = "\\.+*?()|[]{}^$#&-~".contains(c);
+            special.then_some('\\').into_iter().chain(std::iter::once(c))
+        })
+        .collect()
+}

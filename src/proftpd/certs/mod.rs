@@ -156,6 +156,12 @@ impl CertSummary {
 
 /// Every certificate in the store, by name. A missing directory is an empty store.
 pub fn list(paths: &Paths) -> Result<Vec<CertSummary>, String> {
+    let now = OffsetDateTime::now_utc();
+    Ok(names(paths)?.iter().map(|name| CertSummary::of(&inspect(paths, name), now)).collect())
+}
+
+/// Names in the store: every valid NAME with a `NAME.crt` or a `NAME.key`, sorted.
+pub fn names(paths: &Paths) -> Result<Vec<String>, String> {
     let dir = paths.certificate_dir();
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
@@ -172,8 +178,7 @@ pub fn list(paths: &Paths) -> Result<Vec<CertSummary>, String> {
         .collect();
     names.sort();
     names.dedup();
-    let now = OffsetDateTime::now_utc();
-    Ok(names.iter().map(|name| CertSummary::of(&inspect(paths, name), now)).collect())
+    Ok(names)
 }
 
 #[cfg(test)]

@@ -5,10 +5,16 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use super::certs;
 use crate::tui::dropdown::Dropdown;
 use crate::tui::theme::Theme;
 
 pub fn draw(dropdown: &Dropdown, theme: &Theme, area: Rect, frame: &mut Frame) {
+    let ellipsis = theme.symbols.ellipsis;
+    let label_width =
+        dropdown.choices.iter().map(|c| c.label.chars().count()).max().unwrap_or(0).clamp(14, 16);
+    let cn_width = certs::cn_width(dropdown.choices.iter().filter_map(|c| c.cert.as_ref()));
+    let room = area.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = dropdown
         .choices
         .iter()
@@ -17,11 +23,16 @@ pub fn draw(dropdown: &Dropdown, theme: &Theme, area: Rect, frame: &mut Frame) {
             let selected = i == dropdown.selected;
             let style = if selected { theme.value_focused } else { theme.value };
             let pointer = if selected { "> " } else { "  " };
-            let mut spans = vec![Span::styled(format!("{pointer}{:<14}", choice.label), style)];
-            if !choice.meaning.is_empty() {
+            let label = certs::cut(&choice.label, label_width, ellipsis);
+            let mut spans: Vec<Span<'static>> =
+                vec![Span::styled(format!("{pointer}{label:<label_width$}"), style)];
+            if let Some(cert) = &choice.cert {
+                spans.push(Span::raw("  "));
+                spans.extend(certs::summary_spans(cert, theme, cn_width));
+            } else if !choice.meaning.is_empty() {
                 spans.push(Span::styled(format!(" {}", choice.meaning), theme.muted));
             }
-            Line::from(spans)
+            certs::fit(spans, room, ellipsis)
         })
         .collect();
     if lines.is_empty() {

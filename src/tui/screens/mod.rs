@@ -1,6 +1,7 @@
 //! Pure rendering of a [`View`]: one module per screen, dispatched by `match`.
 
 pub mod apply;
+pub mod certs;
 pub mod confirm;
 pub mod dropdown;
 pub mod form;
@@ -12,9 +13,10 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Screen};
+use super::certs::{FormKind, Mode as CertMode, RowValue};
 use super::keys::Typing;
 use super::view::{Overlay, Page, Status, View, wrap};
-use crate::settings::Kind;
+use crate::settings::{Kind, Section};
 
 /// Draws the whole screen.
 pub fn draw(view: &View, frame: &mut Frame) {
@@ -29,6 +31,7 @@ pub fn draw(view: &View, frame: &mut Frame) {
         Page::Review(review) => review::draw(review, theme, chrome.body, frame),
         Page::Help { scroll } => help::draw(*scroll, theme, chrome.body, frame),
         Page::Apply { screen, timings } => apply::draw(screen, *timings, theme, chrome.body, frame),
+        Page::Certs(manager) => certs::draw(manager, theme, chrome.body, frame),
     }
     draw_status(&view.status, theme, chrome.status, frame);
     draw_hints(&view.hints, theme, chrome.hints, frame);
@@ -149,13 +152,17 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 Some(Kind::Text) => h("Enter", "edit"),
                 _ => h("", ""),
             };
+            // On the TLS tab the certificate manager takes the place of `a`, which the
+            // tab bar shows anyway (80 columns, ASCII arrows included).
+            let mode_or_certs =
+                if app.focus.tab() == Section::Tls { h("m", "certs") } else { h("a", advanced) };
             let mut hints = vec![
                 h(&format!("Tab/{}", s.up_down), "field"),
                 h(s.left_right, "tab"),
                 change,
                 h("s", "save"),
                 h("q", "quit"),
-                h("a", advanced),
+                mode_or_certs,
                 h("?", "keys"),
             ];
             hints.retain(|(k, _)| !k.is_empty());
@@ -169,7 +176,35 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 h("^Q", "quit"),
             ]
         }
-        Screen::Dropdown(_) => vec![h(s.up_down, "move"), h("Enter", "pick"), h("Esc", "cancel")],
+        Screen::Dropdown(d) => {
+            let mut hints = vec![h(s.up_down, "move"), h("Enter", "pick"), h("Esc", "cancel")];
+            if d.field.kind() == Kind::Certificate {
+                hints.push(h("m", "manage certificates"));
+            }
+            hints
+        }
+        Screen::Certs(manager) => match &manager.mode {
+            CertMode::List => vec![
+                h(s.up_down, "move"),
+                h("Enter", "use"),
+                h("c", "create"),
+                h("i", "import"),
+                h("x", "delete"),
+                h("Esc", "back"),
+            ],
+            CertMode::Form(form) => {
+                let submit = if form.kind == FormKind::Create { "create" } else { "import" };
+                let mut hints = vec![h(&format!("Tab/{}", s.up_down), "field")];
+                if let RowValue::Choice { .. } = form.rows[form.focus].value {
+                    hints.push(h("Space", "change"));
+                } else {
+                    hints.push(h("^U", "clear"));
+                }
+                hints.extend([h("Enter", submit), h("Esc", "cancel")]);
+                hints
+            }
+            CertMode::ConfirmDelete(_) => vec![h("y", "delete"), h("n/Esc", "keep")],
+        },
         Screen::Review(_) => {
             let mut hints = vec![h("Enter/s", "save")];
             let back = if app.env.apply.is_some() {
