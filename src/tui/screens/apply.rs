@@ -94,7 +94,10 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
         ),
     };
     out(&heading, style, 1);
-    out(&end.message, style, 1);
+    // Validation problems are the message, one per line; show them once, as a list.
+    if end.problems.is_empty() {
+        out(&end.message, style, 1);
+    }
     for problem in &end.problems {
         out(&format!("! {problem}"), theme.error, 1);
     }
