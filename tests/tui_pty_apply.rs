@@ -162,3 +162,52 @@ fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
     let live = std::fs::read_to_string(paths.proftpd_conf()).unwrap();
     assert!(live.contains(&format!("Port {old_port}\n")), "{live}");
 }
+
+/// The real binary wakes once at the deadline with no key pressed, and reverts; before
+/// it nothing is written (FTPCONF_CONFIRM_SECONDS=2 shortens the wait).
+#[test]
+fn no_answer_reverts_at_the_deadline_in_a_real_terminal() {
+    assert!(
+        std::path::Path::new("/usr/sbin/proftpd").is_file(),
+        "this test needs the real proftpd (/usr/sbin/proftpd)"
+    );
+    let root = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let paths = ftpconf::paths::Paths::new(root.path());
+    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (old_port, new_port) = (free(), free());
+    let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
+    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
+    store::save(&paths.settings_file(), &settings).unwrap();
+    let started = std::process::Command::new(env!("CARGO_BIN_EXE_ftpconf"))
+        .arg("--root")
+        .arg(root.path())
+        .args(["apply", "--start"])
+        .output()
+        .unwrap();
+    let _stop = StopOnDrop(paths.clone());
+    assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+
+    let vars = [("FTPCONF_CONFIRM_SECONDS", "2")];
+    let mut s = Session::start_env(root.path(), (24, 80), &["--ascii"], true, &vars);
+    s.wait_for("Timeout", 24, 80);
+    s.send(b"\x15");
+    s.send(new_port.to_string().as_bytes());
+    s.send(b"\x13");
+    s.wait_for("c apply+confirm", 24, 80);
+    s.send(b"c");
+    s.wait_for("Keep these settings? Reverting at", 24, 80);
+    let asked = (s.bytes().len(), std::time::Instant::now());
+    assert!(greets(new_port));
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(s.bytes().len(), asked.0, "nothing is drawn before the deadline");
+    s.wait_for("Not confirmed: the previous configuration (backup", 24, 80);
+    assert!(asked.1.elapsed() >= Duration::from_millis(1500), "not before the deadline");
+    assert!(greets(old_port), "the previous configuration serves again");
+    assert!(!greets(new_port));
+    s.send(b"\x1b");
+    s.send(b"\x11");
+    assert!(s.wait_exit().success());
+    assert_restored(&s.bytes());
+}

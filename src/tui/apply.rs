@@ -27,6 +27,22 @@ impl Default for ApplyOptions {
     }
 }
 
+/// Seconds the editor's timed confirmation waits (1–3600), when not the default 30.
+pub const CONFIRM_ENV: &str = "FTPCONF_CONFIRM_SECONDS";
+
+impl ApplyOptions {
+    /// The defaults, with [`CONFIRM_ENV`] when it holds a number of seconds in range.
+    pub fn from_env() -> ApplyOptions {
+        let seconds = std::env::var(CONFIRM_ENV).ok().and_then(|v| v.trim().parse::<u64>().ok());
+        match seconds {
+            Some(s @ 1..=3600) => {
+                ApplyOptions { confirm_after: Duration::from_secs(s), ..ApplyOptions::default() }
+            }
+            _ => ApplyOptions::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplyMode {
     Plain,

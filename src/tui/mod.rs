@@ -82,7 +82,7 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
     }
     let theme = Theme::new(Theme::no_color_requested(), cli.ascii);
     let mut env = Environment::new(paths, settings_file);
-    env.apply = Some(ApplyOptions::default());
+    env.apply = Some(ApplyOptions::from_env());
     let mut app = App::new(env, settings, theme);
     app.disk = disk;
     let options = terminal::Options { size: cli.size, mouse: cli.mouse };

@@ -27,6 +27,17 @@ impl Session {
         extra: &[&str],
         no_color: bool,
     ) -> Session {
+        Self::start_env(root, (rows, cols), extra, no_color, &[])
+    }
+
+    /// Like [`Session::start_with`], with extra environment variables.
+    pub fn start_env(
+        root: &std::path::Path,
+        (rows, cols): (u16, u16),
+        extra: &[&str],
+        no_color: bool,
+        vars: &[(&str, &str)],
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
             .expect("a pty");
@@ -39,6 +50,9 @@ impl Session {
             cmd.env("NO_COLOR", "1");
         } else {
             cmd.env_remove("NO_COLOR");
+        }
+        for (name, value) in vars {
+            cmd.env(name, value);
         }
         let child = pair.slave.spawn_command(cmd).expect("spawn ftpconf");
         drop(pair.slave);
