@@ -111,10 +111,17 @@ impl Drop for StopOnDrop {
     }
 }
 
-/// The SSH session drops (SIGHUP) while "Keep these settings?" waits: the terminal is
-/// restored and the unconfirmed configuration is put back before ftpconf exits.
-#[test]
-fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
+/// A sandbox root with proftpd started (by `ftpconf apply --start`) on `old_port`, and a
+/// second free port to move to.
+struct Served {
+    root: tempfile::TempDir,
+    paths: ftpconf::paths::Paths,
+    old_port: u16,
+    new_port: u16,
+    _stop: StopOnDrop,
+}
+
+fn serve_a_sandbox() -> Served {
     assert!(
         std::path::Path::new("/usr/sbin/proftpd").is_file(),
         "this test needs the real proftpd (/usr/sbin/proftpd)"
@@ -123,8 +130,11 @@ fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let paths = ftpconf::paths::Paths::new(root.path());
-    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (old_port, new_port) = (free(), free());
+    let listener = |_| std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // Both listeners are held at once, so the two ports differ.
+    let [a, b] = [0, 1].map(listener);
+    let (old_port, new_port) = (a.local_addr().unwrap().port(), b.local_addr().unwrap().port());
+    drop((a, b));
     let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
     std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
     store::save(&paths.settings_file(), &settings).unwrap();
@@ -134,8 +144,16 @@ fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
         .args(["apply", "--start"])
         .output()
         .unwrap();
-    let _stop = StopOnDrop(paths.clone());
+    let stop = StopOnDrop(paths.clone());
     assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+    Served { root, paths, old_port, new_port, _stop: stop }
+}
+
+/// The SSH session drops (SIGHUP) while "Keep these settings?" waits: the terminal is
+/// restored and the unconfirmed configuration is put back before ftpconf exits.
+#[test]
+fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
+    let Served { root, paths, old_port, new_port, _stop } = serve_a_sandbox();
     assert!(greets(old_port));
 
     let mut s = Session::start(root.path(), 24, 80, &[]);
@@ -167,27 +185,7 @@ fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
 /// it nothing is written (FTPCONF_CONFIRM_SECONDS=2 shortens the wait).
 #[test]
 fn no_answer_reverts_at_the_deadline_in_a_real_terminal() {
-    assert!(
-        std::path::Path::new("/usr/sbin/proftpd").is_file(),
-        "this test needs the real proftpd (/usr/sbin/proftpd)"
-    );
-    let root = tempfile::tempdir().unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let paths = ftpconf::paths::Paths::new(root.path());
-    let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let (old_port, new_port) = (free(), free());
-    let settings = ftpconf::settings::Settings { port: u32::from(old_port), ..Default::default() };
-    std::fs::create_dir_all(paths.settings_file().parent().unwrap()).unwrap();
-    store::save(&paths.settings_file(), &settings).unwrap();
-    let started = std::process::Command::new(env!("CARGO_BIN_EXE_ftpconf"))
-        .arg("--root")
-        .arg(root.path())
-        .args(["apply", "--start"])
-        .output()
-        .unwrap();
-    let _stop = StopOnDrop(paths.clone());
-    assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+    let Served { root, old_port, new_port, _stop, .. } = serve_a_sandbox();
 
     let vars = [("FTPCONF_CONFIRM_SECONDS", "2")];
     let mut s = Session::start_env(root.path(), (24, 80), &["--ascii"], true, &vars);
