@@ -66,12 +66,7 @@ fn size_flag_overrides_and_sigterm_restores_the_terminal() {
     let widest = contents.lines().map(|l| l.trim_end().chars().count()).max().unwrap();
     assert!(widest <= 80, "--size 80x24 limits the screen:\n{contents}");
     s.send(b"1");
-    let pid = s.child.process_id().expect("pid");
-    rustix::process::kill_process(
-        rustix::process::Pid::from_raw(pid as i32).unwrap(),
-        rustix::process::Signal::TERM,
-    )
-    .unwrap();
+    s.signal(rustix::process::Signal::TERM);
     let status = s.wait_exit();
     assert!(!status.success(), "exits with 128+SIGTERM");
     assert_restored(&s.bytes());

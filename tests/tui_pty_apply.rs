@@ -31,12 +31,7 @@ fn sigterm_in_the_demo_editor_restores_the_terminal_and_stops_proftpd() {
         ftpconf::proftpd::status::State::Running { pid } => pid,
         other => panic!("the demo's proftpd is not running: {other:?}"),
     };
-    let demo = s.child.process_id().expect("pid");
-    rustix::process::kill_process(
-        rustix::process::Pid::from_raw(demo as i32).unwrap(),
-        rustix::process::Signal::TERM,
-    )
-    .unwrap();
+    s.signal(rustix::process::Signal::TERM);
     let status = s.wait_exit();
     assert_eq!(status.exit_code(), 128 + 15, "{status:?}");
     assert_restored(&s.bytes());
@@ -165,12 +160,7 @@ fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
     s.send(b"c");
     s.wait_for("Keep these settings? Reverting at", 24, 80);
     assert!(greets(new_port), "applied while the question waits");
-    let pid = s.child.process_id().expect("pid");
-    rustix::process::kill_process(
-        rustix::process::Pid::from_raw(pid as i32).unwrap(),
-        rustix::process::Signal::HUP,
-    )
-    .unwrap();
+    s.signal(rustix::process::Signal::HUP);
     let status = s.wait_exit();
     assert_eq!(status.exit_code(), 128 + 1, "{status:?}");
     assert_restored(&s.bytes());

@@ -108,6 +108,13 @@ impl Session {
         std::thread::sleep(Duration::from_millis(pause));
     }
 
+    /// Sends `signal` to the program (as a dropped SSH session or `kill` would).
+    pub fn signal(&self, signal: rustix::process::Signal) {
+        let pid = self.child.process_id().expect("the program's pid");
+        let pid = rustix::process::Pid::from_raw(pid as i32).expect("a valid pid");
+        rustix::process::kill_process(pid, signal).expect("signal the program");
+    }
+
     pub fn wait_exit(&mut self) -> portable_pty::ExitStatus {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
