@@ -1,14 +1,17 @@
 //! What validation needs to know about the machine: directories, groups, certificate
-//! files and name resolution. Always the real thing; the TUI turns name resolution off
-//! while the user is typing, because every keystroke would otherwise wait on DNS.
+//! files and name resolution. Always the real thing. While the user is typing, the editor
+//! uses [`System::quick`]: no DNS (a keystroke must not wait on it), and the group
+//! database and certificates read once and remembered (no file reads per keystroke).
 
+use std::collections::HashMap;
 use std::net::ToSocketAddrs;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
 use crate::paths::Paths;
+use crate::proftpd::certs::{self, CertProblem};
 
 /// How long a masquerade host name may take to resolve.
 pub const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -20,16 +23,40 @@ pub struct System {
     pub resolve_names: bool,
     /// Where group names are looked up (the real `/etc/group`; tests may point elsewhere).
     pub group_file: std::path::PathBuf,
+    /// Answers remembered by a [`System::quick`]; `None` looks everything up each time.
+    memo: Option<Arc<Memo>>,
+}
+
+/// Group and certificate answers, kept for the life of one quick `System`.
+#[derive(Debug, Default)]
+struct Memo {
+    groups: Mutex<HashMap<String, bool>>,
+    certificates: Mutex<HashMap<String, Vec<CertProblem>>>,
 }
 
 impl System {
     pub fn new(paths: Paths) -> Self {
-        Self { paths, resolve_names: true, group_file: "/etc/group".into() }
+        Self { paths, resolve_names: true, group_file: "/etc/group".into(), memo: None }
     }
 
     /// The same checks without network look-ups.
     pub fn offline(&self) -> Self {
         Self { resolve_names: false, ..self.clone() }
+    }
+
+    /// For checks on every keystroke: offline, and each group and certificate is read
+    /// once and then remembered. Make a new one to see later changes on disk.
+    pub fn quick(&self) -> Self {
+        Self { memo: Some(Arc::default()), ..self.offline() }
+    }
+
+    /// Problems of certificate `name` in the certificate directory.
+    pub fn certificate_problems(&self, name: &str) -> Vec<CertProblem> {
+        let look = || certs::check(&self.paths, name);
+        match &self.memo {
+            Some(memo) => remember(&memo.certificates, name, look),
+            None => look(),
+        }
     }
 
     pub fn is_directory(&self, path: &str) -> bool {
@@ -38,9 +65,15 @@ impl System {
 
     /// Whether `name` is a group in the group database.
     pub fn group_exists(&self, name: &str) -> bool {
-        std::fs::read_to_string(&self.group_file)
-            .map(|groups| groups.lines().any(|line| line.split(':').next() == Some(name)))
-            .unwrap_or(false)
+        let look = || {
+            std::fs::read_to_string(&self.group_file)
+                .map(|groups| groups.lines().any(|line| line.split(':').next() == Some(name)))
+                .unwrap_or(false)
+        };
+        match &self.memo {
+            Some(memo) => remember(&memo.groups, name, look),
+            None => look(),
+        }
     }
 
     /// Resolves a host name within [`RESOLVE_TIMEOUT`]; `Ok` when it has an address.
@@ -59,5 +92,38 @@ impl System {
                 Err(format!("{host:?} did not resolve within {} s", RESOLVE_TIMEOUT.as_secs()))
             }
         }
+    }
+}
+
+/// The remembered answer for `key`, looked up with `look` the first time.
+fn remember<V: Clone>(map: &Mutex<HashMap<String, V>>, key: &str, look: impl FnOnce() -> V) -> V {
+    let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    map.entry(key.to_owned()).or_insert_with(look).clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quick_system_reads_each_fact_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let groups = dir.path().join("group");
+        std::fs::write(&groups, "root:x:0:\n").unwrap();
+        let mut system = System::new(Paths::new(dir.path()));
+        system.group_file = groups.clone();
+        let quick = system.quick();
+        assert!(!quick.group_exists("ftp"));
+        assert!(
+            quick
+                .certificate_problems("nas")
+                .iter()
+                .any(|p| p.severity == crate::settings::Severity::Error)
+        );
+        std::fs::write(&groups, "root:x:0:\nftp:x:14:\n").unwrap();
+        assert!(!quick.group_exists("ftp"), "remembered");
+        assert!(system.group_exists("ftp"), "a plain System reads afresh");
+        assert!(system.quick().group_exists("ftp"), "a new quick System sees the change");
+        assert!(!quick.resolve_names);
     }
 }

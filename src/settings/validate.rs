@@ -203,7 +203,7 @@ fn check_tls(report: &mut Report, s: &Settings, system: &System) {
             "is required when TLS is enabled; choose a certificate from the certificate directory",
         );
     } else {
-        for problem in certs::check(&system.paths, name) {
+        for problem in system.certificate_problems(name) {
             report.push(Field::Certificate, problem.severity, problem.message);
         }
     }

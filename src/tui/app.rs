@@ -31,6 +31,9 @@ pub struct Environment {
     pub paths: Paths,
     pub settings_file: PathBuf,
     pub system: System,
+    /// The same checks for every keystroke: no DNS, groups and certificates remembered.
+    /// Renewed whenever the disk may have changed (save, apply, the certificate manager).
+    pub quick: System,
     pub host: String,
     pub service: String,
     pub file_label: String,
@@ -50,6 +53,7 @@ impl Environment {
             paths: paths.clone(),
             settings_file: settings_file.to_owned(),
             system: System::new(paths.clone()),
+            quick: System::new(paths.clone()).quick(),
             host: proftpd::render::hostname(),
             service: proftpd::status::state(paths).describe(),
             file_label: settings_file.display().to_string(),
@@ -62,6 +66,7 @@ impl Environment {
     /// Looks at the certificate directory again (after the manager may have changed it).
     pub fn refresh_certificates(&mut self) {
         self.certificates = proftpd::certs::names(&self.paths).unwrap_or_default();
+        self.quick = self.system.quick();
     }
 }
 
@@ -316,7 +321,7 @@ impl App {
     /// Validates without DNS (every keystroke); keeps the last DNS verdict on the
     /// masquerade address while the address is unchanged.
     pub fn revalidate(&mut self) {
-        self.report = validate(&self.settings, &self.env.system.offline());
+        self.report = validate(&self.settings, &self.env.quick);
         if let Some((address, problems)) = &self.dns_checked
             && *address == self.settings.masquerade_address
         {
@@ -327,6 +332,7 @@ impl App {
 
     /// Validates with DNS (leaving the masquerade field, before saving).
     pub fn validate_fully(&mut self) {
+        self.env.quick = self.env.system.quick();
         self.report = validate(&self.settings, &self.env.system);
         let problems =
             self.report.for_field(Field::MasqueradeAddress).cloned().collect::<Vec<Problem>>();

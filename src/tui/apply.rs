@@ -293,6 +293,7 @@ impl App {
 
     fn after_apply(&mut self, outcome: &Outcome) {
         self.refresh_service();
+        self.env.quick = self.env.system.quick();
         let page = self.area.height.saturating_sub(5).max(1) as usize;
         let width = self.area.width.saturating_sub(2);
         if let Screen::Apply(screen) = &mut self.screen {

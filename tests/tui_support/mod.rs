@@ -41,6 +41,7 @@ impl Sandbox {
         let groups = self.dir.path().join("group");
         std::fs::write(&groups, "root:x:0:\nftp:x:50:\n").expect("group file");
         env.system.group_file = groups;
+        env.quick = env.system.quick();
         let settings = store::load(&self.file).expect("settings load");
         App::new(env, settings, theme)
     }
