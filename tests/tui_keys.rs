@@ -1,32 +1,15 @@
 //! The editor driven by synthetic key events through the real event loop.
 
+mod common;
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use ftpconf::proftpd::{self, Facts};
-use ftpconf::settings::{Field, Rate, Settings, System, TlsPolicy, store};
+use ftpconf::settings::{Field, Rate, Settings, TlsPolicy, store};
 use ftpconf::tui::app::Screen;
 use tui_support::{Sandbox, ctrl, drive, key, test_terminal, text};
 
 fn run_proftpd_check(sandbox: &Sandbox, settings: &Settings) {
-    let system = System::new(sandbox.paths.clone());
-    let rendered = proftpd::render(settings, &Facts::gather(settings, &system));
-    proftpd::ensure_runtime_dirs(&sandbox.paths).expect("runtime dirs");
-    let conf = sandbox.paths.proftpd_conf();
-    std::fs::create_dir_all(conf.parent().unwrap()).unwrap();
-    std::fs::write(&conf, &rendered.config).unwrap();
-    std::fs::write(sandbox.paths.login_message(), &rendered.login_message).unwrap();
-    let output = std::process::Command::new("/usr/sbin/proftpd")
-        .args(["-t", "-c"])
-        .arg(&conf)
-        .output()
-        .unwrap_or_else(|e| panic!("proftpd is required for this test (/usr/sbin/proftpd): {e}"));
-    assert!(
-        output.status.success(),
-        "proftpd -t refused the configuration:\n{}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        rendered.config
-    );
+    common::assert_proftpd_accepts(&sandbox.paths, settings);
 }
 
 #[test]

@@ -2,9 +2,9 @@
 //! restored (alternate screen left, cursor shown). Also: a 0x0 terminal (serial line)
 //! falls back to 80x24, and SIGTERM restores the terminal.
 
+mod common;
 mod pty_support;
 
-use ftpconf::proftpd::{self, Facts};
 use ftpconf::settings::{Mode, Rate, System, TlsPolicy, store};
 use pty_support::{Session, assert_restored};
 
@@ -156,21 +156,7 @@ fn every_setting(no_color: bool, extra: &[&str]) {
     assert_eq!(saved.anonymous_upload, Rate(100));
     assert_eq!(saved.anonymous_download, Rate(2 << 30));
 
-    let system = System::new(paths.clone());
-    let rendered = proftpd::render(&saved, &Facts::gather(&saved, &system));
-    proftpd::ensure_runtime_dirs(&paths).unwrap();
-    let conf = root.path().join("proftpd.conf");
-    std::fs::write(&conf, &rendered.config).unwrap();
-    let check = std::process::Command::new("/usr/sbin/proftpd")
-        .args(["-t", "-c"])
-        .arg(&conf)
-        .output()
-        .unwrap_or_else(|e| panic!("this test needs /usr/sbin/proftpd: {e}"));
-    assert!(
-        check.status.success(),
-        "proftpd -t refused it:\n{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    common::assert_proftpd_accepts(&paths, &saved);
 }
 
 #[test]
@@ -232,25 +218,11 @@ fn create_a_certificate_in_the_editor_and_serve_it() {
             .is_none(),
         "the created certificate is healthy"
     );
-    let rendered = proftpd::render(&saved, &Facts::gather(&saved, &system));
+    let rendered = common::assert_proftpd_accepts(&paths, &saved);
     let cert_file = paths.certificate_file("ftp");
     assert!(
         rendered.config.contains(&format!("TLSECCertificateFile \"{}\"", cert_file.display())),
         "{}",
-        rendered.config
-    );
-    proftpd::ensure_runtime_dirs(&paths).unwrap();
-    let conf = root.path().join("proftpd.conf");
-    std::fs::write(&conf, &rendered.config).unwrap();
-    let check = std::process::Command::new("/usr/sbin/proftpd")
-        .args(["-t", "-c"])
-        .arg(&conf)
-        .output()
-        .unwrap_or_else(|e| panic!("this test needs /usr/sbin/proftpd: {e}"));
-    assert!(
-        check.status.success(),
-        "proftpd -t refused it:\n{}\n{}",
-        String::from_utf8_lossy(&check.stderr),
         rendered.config
     );
 }

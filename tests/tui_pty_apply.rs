@@ -2,6 +2,7 @@
 //! wired; a timed confirmation writes nothing while it waits and reverts on `r`; signals
 //! restore the terminal and revert an unconfirmed apply; the demo's proftpd never outlives it.
 
+mod common;
 mod pty_support;
 
 use std::time::Duration;
@@ -13,10 +14,7 @@ use pty_support::{Session, assert_restored, greets};
 /// demo's own handler does it, then stops its proftpd) and leaves no proftpd behind.
 #[test]
 fn sigterm_in_the_demo_editor_restores_the_terminal_and_stops_proftpd() {
-    assert!(
-        std::path::Path::new("/usr/sbin/proftpd").is_file(),
-        "this test needs the real proftpd (/usr/sbin/proftpd)"
-    );
+    common::proftpd_binary();
     let root = tempfile::tempdir().unwrap();
     let paths = ftpconf::paths::Paths::new(root.path());
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -51,10 +49,7 @@ fn sigterm_in_the_demo_editor_restores_the_terminal_and_stops_proftpd() {
 /// stops the demo's proftpd.
 #[test]
 fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
-    assert!(
-        std::path::Path::new("/usr/sbin/proftpd").is_file(),
-        "this test needs the real proftpd (/usr/sbin/proftpd)"
-    );
+    common::proftpd_binary();
     let root = tempfile::tempdir().unwrap();
     let paths = ftpconf::paths::Paths::new(root.path());
     let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -117,10 +112,7 @@ struct Served {
 }
 
 fn serve_a_sandbox() -> Served {
-    assert!(
-        std::path::Path::new("/usr/sbin/proftpd").is_file(),
-        "this test needs the real proftpd (/usr/sbin/proftpd)"
-    );
+    common::proftpd_binary();
     let root = tempfile::tempdir().unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();

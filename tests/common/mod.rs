@@ -120,24 +120,12 @@ impl Sandbox {
 
     /// Writes proftpd.conf and the login message as rendered, unchecked.
     pub fn write_rendered(&self, rendered: &Rendered) {
-        std::fs::create_dir_all(self.paths.proftpd_conf().parent().unwrap()).unwrap();
-        std::fs::write(self.paths.proftpd_conf(), &rendered.config).unwrap();
-        std::fs::write(self.paths.login_message(), &rendered.login_message).unwrap();
+        write_rendered(&self.paths, rendered);
     }
 
     /// `proftpd -t` on the written configuration: Ok, or proftpd's complaint.
     pub fn config_test(&self) -> Result<(), String> {
-        let out = Command::new(proftpd_binary())
-            .arg("-t")
-            .arg("-c")
-            .arg(self.paths.proftpd_conf())
-            .output()
-            .expect("run proftpd -t");
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(String::from_utf8_lossy(&out.stderr).into_owned())
-        }
+        config_test(&self.paths)
     }
 
     /// Writes `settings` and starts proftpd on them.
@@ -175,6 +163,40 @@ impl Sandbox {
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
         certs::load(&self.paths, name).expect("the new certificate loads");
     }
+}
+
+/// Writes proftpd.conf and the login message under `paths` as rendered, unchecked.
+pub fn write_rendered(paths: &Paths, rendered: &Rendered) {
+    std::fs::create_dir_all(paths.proftpd_conf().parent().unwrap()).unwrap();
+    std::fs::write(paths.proftpd_conf(), &rendered.config).unwrap();
+    std::fs::write(paths.login_message(), &rendered.login_message).unwrap();
+}
+
+/// `proftpd -t` on the configuration under `paths`: Ok, or proftpd's complaint.
+pub fn config_test(paths: &Paths) -> Result<(), String> {
+    let out = Command::new(proftpd_binary())
+        .arg("-t")
+        .arg("-c")
+        .arg(paths.proftpd_conf())
+        .output()
+        .expect("run proftpd -t");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// Renders `settings` as ftpconf would for the files under `paths`, writes the result
+/// there and asserts that `proftpd -t` accepts it (for tests with their own root).
+pub fn assert_proftpd_accepts(paths: &Paths, settings: &Settings) -> Rendered {
+    let rendered = proftpd::render(settings, &Facts::gather(settings, &System::new(paths.clone())));
+    proftpd::ensure_runtime_dirs(paths).expect("runtime dirs");
+    write_rendered(paths, &rendered);
+    if let Err(e) = config_test(paths) {
+        panic!("proftpd -t refused the configuration:\n{e}\n{}", rendered.config);
+    }
+    rendered
 }
 
 /// A proftpd running in the foreground as our child.
