@@ -6,6 +6,9 @@
 //! - [`proftpd`]: what ftpconf writes for proftpd and how it talks to it;
 //! - [`cli`]: the command-line interface;
 //! - `tui`: the full-screen editor.
+//!
+//! Beside them: [`paths`] (every file location), [`fsutil`] (atomic writes) and [`visible`]
+//! (outside text made safe to print).
 
 pub mod cli;
 pub mod fsutil;
@@ -13,3 +16,4 @@ pub mod paths;
 pub mod proftpd;
 pub mod settings;
 pub mod tui;
+pub mod visible;

@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod certs;
+pub mod child;
 pub mod directives;
 pub mod render;
 pub mod status;
