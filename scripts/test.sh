@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3; do
+for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 strace; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

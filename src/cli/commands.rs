@@ -1,6 +1,5 @@
 //! What each subcommand does. Output goes to stdout; problems to stderr.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value as Json};
@@ -8,8 +7,9 @@ use serde_json::{Map, Value as Json};
 use super::{Cli, Command, Status};
 use crate::proftpd::{Facts, render};
 use crate::settings::{
-    Dialect, Field, Problem, Section, Settings, Severity, System, store, truenas, validate,
+    Dialect, Field, Problem, Section, Settings, Severity, System, input, store, truenas, validate,
 };
+use store::{Saved, SettingsFile};
 
 pub fn run(cli: &Cli) -> Status {
     let Some(command) = &cli.command else {
@@ -107,8 +107,22 @@ fn get(cli: &Cli, key: &str) -> Outcome {
     Ok(emit(&format!("{}\n", field.get_text(&settings, dialect))))
 }
 
+/// Locks the settings file against other writers and reads it; the lock is held until
+/// the returned value is dropped, so a read-modify-write cannot lose another's change.
+fn open(cli: &Cli) -> Result<(SettingsFile, Settings), Status> {
+    let report = |e: store::LoadError| {
+        for problem in &e.problems {
+            eprintln!("ftpconf: {problem}");
+        }
+        Status::Invalid
+    };
+    let file = SettingsFile::open(&cli.settings_file()).map_err(report)?;
+    let settings = file.settings().map_err(report)?;
+    Ok((file, settings))
+}
+
 fn set(cli: &Cli, assignments: &[String]) -> Outcome {
-    let mut settings = load(cli)?;
+    let (mut file, mut settings) = open(cli)?;
     let mut named = Vec::new();
     let mut named_dialects = Vec::new();
     let mut errors = Vec::new();
@@ -138,20 +152,32 @@ fn set(cli: &Cli, assignments: &[String]) -> Outcome {
         eprintln!("ftpconf: nothing was changed");
         return Err(Status::Invalid);
     }
-    save(cli, &settings)?;
-    eprintln!(
-        "saved {}; run `ftpconf apply` to put it into service",
-        cli.settings_file().display()
-    );
-    Ok(Status::Ok)
+    save(cli, &mut file, &settings)
 }
 
-fn save(cli: &Cli, settings: &Settings) -> Result<(), Status> {
+/// Saves under the held lock and says `changed` (with what changed) or `unchanged`.
+fn save(cli: &Cli, file: &mut SettingsFile, settings: &Settings) -> Outcome {
     let path = cli.settings_file();
-    store::save(&path, settings).map_err(|e| {
-        eprintln!("ftpconf: cannot write {}: {e}", path.display());
+    let saved = file.save(settings).map_err(|e| {
+        eprintln!("ftpconf: cannot write {}: {e}; nothing was changed", file.target().display());
         Status::Refused
-    })
+    })?;
+    match saved {
+        Saved::Unchanged => {
+            emit("unchanged\n");
+            eprintln!(
+                "{} already holds these settings; the file was not rewritten",
+                path.display()
+            );
+        }
+        Saved::Changed(changes) => {
+            let mut out = String::from("changed\n");
+            changes.iter().for_each(|c| out += &format!("  {c}\n"));
+            emit(&out);
+            eprintln!("saved {}; run `ftpconf apply` to put it into service", path.display());
+        }
+    }
+    Ok(Status::Ok)
 }
 
 /// Prints problems as `KEY: message`, errors first, to stderr (or stdout for `validate`).
@@ -196,7 +222,7 @@ fn import(cli: &Cli, source: &Path) -> Outcome {
         eprintln!("ftpconf: cannot read {}: {e}", source.display());
         Status::Invalid
     })?;
-    let current = load(cli)?;
+    let (mut file, current) = open(cli)?;
     let imported = truenas::import(&text, &current).map_err(|problems| {
         problems.iter().for_each(|p| eprintln!("{p}"));
         eprintln!("ftpconf: nothing was imported");
@@ -209,21 +235,15 @@ fn import(cli: &Cli, source: &Path) -> Outcome {
         eprintln!("ftpconf: the imported settings are invalid; nothing was imported");
         return Err(Status::Invalid);
     }
-    save(cli, &imported.settings)?;
-    eprintln!(
-        "imported into {}; run `ftpconf apply` to put it into service",
-        cli.settings_file().display()
-    );
-    Ok(Status::Ok)
+    save(cli, &mut file, &imported.settings)
 }
 
-fn read_input(source: &Path) -> std::io::Result<String> {
+/// The JSON to import: a regular file or stdin, at most [`input::MAX_SETTINGS`] bytes.
+fn read_input(source: &Path) -> Result<String, input::InputError> {
     if source == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text)?;
-        Ok(text)
+        input::utf8(input::read_limited(std::io::stdin().lock(), input::MAX_SETTINGS)?)
     } else {
-        std::fs::read_to_string(source)
+        input::read_text(source, input::MAX_SETTINGS)
     }
 }
 

@@ -3,8 +3,10 @@
 
 pub mod bandwidth;
 mod fields;
+pub mod input;
 pub mod mode;
 pub mod samples;
+mod settings_file;
 pub mod store;
 mod system;
 pub mod text;

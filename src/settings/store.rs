@@ -1,17 +1,20 @@
 //! The settings file: readable, commented TOML grouped like the screen.
 //!
-//! Written from the field table (so every key carries its label and help as a comment)
-//! and read back key by key, so that an unknown key or a wrong type is reported with
-//! the file, line and key.
+//! A new file is written from the field table (so every key carries its label and help
+//! as a comment); an existing one is edited in place, so the admin's own comments, key
+//! order and layout survive and only changed values are rewritten. It is read back key
+//! by key, so that an unknown key or a wrong type is reported with the file, line and key.
+//! Saving (locked, through symlinks, idempotent) is in [`super::settings_file`].
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Section, Settings};
+use super::fields::{Field, Section, Settings};
+use super::input::{self, InputError};
+pub use super::settings_file::{Saved, SettingsFile};
 use super::value::{Dialect, Kind, Value};
-use crate::fsutil;
 
 /// Why a settings file could not be read; every problem found, one per line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,21 +32,34 @@ impl std::error::Error for LoadError {}
 
 /// Reads the settings file; a missing file gives the defaults.
 pub fn load(path: &Path) -> Result<Settings, LoadError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text, &path.display().to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Settings::default()),
-        Err(e) => Err(LoadError { problems: vec![format!("{}: {e}", path.display())] }),
+    match read_text(path)? {
+        Some(text) => parse(&text, &path.display().to_string()),
+        None => Ok(Settings::default()),
     }
 }
 
-/// Writes the settings file atomically, mode 0600.
-pub fn save(path: &Path, settings: &Settings) -> std::io::Result<()> {
-    fsutil::atomic_write(path, to_toml(settings).as_bytes(), 0o600)
+/// The settings file's text (`None` when it does not exist): a regular file of at most
+/// [`input::MAX_SETTINGS`] bytes, refused at once otherwise (a FIFO, a device, a huge file).
+pub fn read_text(path: &Path) -> Result<Option<String>, LoadError> {
+    match input::read_text(path, input::MAX_SETTINGS) {
+        Ok(text) => Ok(Some(text)),
+        Err(InputError::NotFound) => Ok(None),
+        Err(why) => Err(LoadError { problems: vec![format!("{}: {why}", path.display())] }),
+    }
+}
+
+/// Saves `settings` to the settings file under its lock (see [`SettingsFile`]): only
+/// changed values are rewritten, and nothing at all when nothing changed.
+pub fn save(path: &Path, settings: &Settings) -> std::io::Result<Saved> {
+    let mut file = SettingsFile::open(path).map_err(std::io::Error::other)?;
+    file.save(settings)
 }
 
 /// Parses settings TOML; `origin` names the source in messages. Keys that are absent
-/// keep their defaults, so older files keep loading.
+/// keep their defaults, so older files keep loading. CRLF line endings read like LF
+/// (inside multi-line strings too).
 pub fn parse(text: &str, origin: &str) -> Result<Settings, LoadError> {
+    let text = &lf_endings(text);
     let at = |span: std::ops::Range<usize>| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
         format!("{origin}:{line}")
@@ -109,6 +125,61 @@ fn from_toml(kind: Kind, value: &DeValue<'_>) -> Result<Value, String> {
         }
         (_, DeValue::String(s)) => Value::parse(kind, s, Dialect::Ftpconf),
         _ => Err(expected()),
+    }
+}
+
+/// `text` with every CRLF turned into LF (a file saved by a Windows editor).
+pub fn lf_endings(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains("\r\n") { text.replace("\r\n", "\n").into() } else { text.into() }
+}
+
+/// The fields whose values differ, as `section.key: old -> new` lines.
+pub fn changes(old: &Settings, new: &Settings) -> Vec<String> {
+    Field::ALL
+        .iter()
+        .filter(|f| f.get(old) != f.get(new))
+        .map(|f| {
+            let show = |s: &Settings| crate::visible::line(&f.get(s).display()).into_owned();
+            format!("{}: {} -> {}", f.path(), show(old), show(new))
+        })
+        .collect()
+}
+
+/// `text` (a settings file that parses as `old`) with the values that differ in `new`
+/// rewritten in place: comments, key order and untouched values stay as they are, and a
+/// changed value keeps its own trailing comment. `None` when `text` cannot be edited
+/// (then the caller writes the commented template).
+pub fn edit_in_place(text: &str, old: &Settings, new: &Settings) -> Option<String> {
+    let mut document: toml_edit::DocumentMut = lf_endings(text).parse().ok()?;
+    for &field in Field::ALL {
+        let value = field.get(new);
+        if field.get(old) == value {
+            continue;
+        }
+        let section = document
+            .entry(field.section().key())
+            .or_insert_with(toml_edit::table)
+            .as_table_like_mut()?;
+        let fresh = edit_value(&value);
+        match section.get_mut(field.key()).and_then(toml_edit::Item::as_value_mut) {
+            Some(existing) => {
+                let decor = existing.decor().clone();
+                *existing = fresh;
+                *existing.decor_mut() = decor;
+            }
+            None => {
+                section.insert(field.key(), toml_edit::Item::Value(fresh));
+            }
+        }
+    }
+    Some(document.to_string())
+}
+
+fn edit_value(value: &Value) -> toml_edit::Value {
+    match value {
+        Value::Number(n) => i64::from(*n).into(),
+        Value::Bool(b) => (*b).into(),
+        other => other.to_input(Dialect::Ftpconf).into(),
     }
 }
 

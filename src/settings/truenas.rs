@@ -44,8 +44,8 @@ fn to_json(field: Field, value: Value) -> Json {
 /// Reads a TrueNAS `ftp.config` object (whole or partial) over `base`. Every problem is
 /// reported as `key: message`; nothing is returned unless all keys were understood.
 pub fn import(text: &str, base: &Settings) -> Result<Imported, Vec<String>> {
-    let json: Json =
-        serde_json::from_str(text).map_err(|e| vec![format!("not valid JSON: {e}")])?;
+    let json =
+        serde_json::from_str::<Unique>(text).map_err(|e| vec![format!("not valid JSON: {e}")])?.0;
     let Json::Object(object) = json else {
         return Err(vec!["expected a JSON object such as TrueNAS's ftp.config".into()]);
     };
@@ -79,6 +79,71 @@ pub fn import(text: &str, base: &Settings) -> Result<Imported, Vec<String>> {
         }
     }
     if problems.is_empty() { Ok(Imported { settings, notes }) } else { Err(problems) }
+}
+
+/// JSON read like `serde_json::Value`, except that an object naming a key twice is
+/// refused (serde_json would keep the last one silently, so `{"port":1,"port":2}` would
+/// import a value the reader of the file may not have seen).
+struct Unique(Json);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Json, E> {
+        Ok(Json::from(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
+        Ok(Json::from(n))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::from(s))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Json, E> {
+        Ok(Json::String(s))
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Unique(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Unique(value) = map.next_value()?;
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key {key:?} appears more than once; give each key once"
+                )));
+            }
+            object.insert(key, value);
+        }
+        Ok(Json::Object(object))
+    }
 }
 
 fn from_json(field: Field, json: &Json) -> Result<Value, String> {

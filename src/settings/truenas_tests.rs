@@ -63,3 +63,17 @@ fn reports_every_bad_key_at_once() {
         import(r#"{"port": "x", "clients": "y", "id": 1}"#, &Settings::default()).unwrap_err();
     assert_eq!(problems.len(), 2, "{problems:?}");
 }
+
+#[test]
+fn duplicate_keys_are_refused_naming_the_key() {
+    let problems = import(r#"{"port": 30113, "clients": 4, "port": 30114}"#, &Settings::default())
+        .unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("\"port\" appears more than once"), "{problems:?}");
+    assert!(problems[0].contains("line 1"), "{problems:?}");
+    let nested = import(r#"{"options": "x", "a": {"b": 1, "b": 2}}"#, &Settings::default());
+    assert!(nested.unwrap_err()[0].contains("\"b\" appears more than once"));
+    // Floats, big numbers and null still read as before.
+    assert!(import(r#"{"port": 21.5}"#, &Settings::default()).is_err());
+    assert!(import(r#"{"anonpath": null}"#, &Settings::default()).is_ok());
+}
