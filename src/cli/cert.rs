@@ -7,7 +7,8 @@ use clap::Subcommand;
 
 use super::{Cli, Status};
 use crate::proftpd::certs::{self, CertInfo, KeyChoice, KeyStatus, NewCert};
-use crate::settings::{Severity, store};
+use crate::settings::Severity;
+use crate::settings::store::{self, SettingsFile};
 
 #[derive(Debug, Subcommand)]
 pub enum CertCommand {
@@ -60,6 +61,21 @@ pub enum CertCommand {
 
 pub fn run(cli: &Cli, command: &CertCommand) -> Status {
     let paths = cli.paths();
+    // Changes to the store hold the settings lock, like `set`: a `set` choosing this
+    // certificate cannot interleave with its replacement or deletion.
+    let locked = match command {
+        CertCommand::List | CertCommand::Show { .. } => None,
+        _ => match SettingsFile::open(&cli.settings_file()) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                return refuse(
+                    &e.problems,
+                    "the certificate store was not changed",
+                    Status::Refused,
+                );
+            }
+        },
+    };
     if let CertCommand::Create { name, replace: false, .. }
     | CertCommand::Import { name, replace: false, .. } = command
     {
@@ -120,7 +136,10 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
             }
         }
         CertCommand::Delete { name } => {
-            let settings = match store::load(&cli.settings_file()) {
+            let settings = locked
+                .as_ref()
+                .map_or_else(|| store::load(&cli.settings_file()), SettingsFile::settings);
+            let settings = match settings {
                 Ok(settings) => settings,
                 Err(e) => {
                     e.problems.iter().for_each(|p| eprintln!("ftpconf: {p}"));

@@ -121,7 +121,7 @@ fn resolve(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Creates `dir` (and its parents) 0755 whatever the umask; an existing one is left alone.
-pub(crate) fn create_dir(dir: &Path) -> io::Result<()> {
+pub fn create_dir(dir: &Path) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -183,24 +183,27 @@ fn lock(target: &Path) -> Result<File, String> {
 }
 
 /// Removes temporary files a killed save left beside `target`: only ftpconf's own name
-/// pattern (`.NAME.XXXXXX.new`), only regular files, only ours. Called under the lock,
-/// so no save is writing one now.
+/// pattern (`.NAME.XXXXXX.new`). Called under the lock, so no save is writing one now.
 fn remove_leftovers(target: &Path) {
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else { return };
-    let prefix = format!(".{}.", name.to_string_lossy());
-    let Ok(entries) =
-        std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
-    else {
-        return;
-    };
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    remove_own_temporaries(dir, &[format!(".{}.", name.to_string_lossy())]);
+}
+
+/// Removes the files in `dir` named `PREFIX` + six letters or digits + `.new` (the names
+/// [`fsutil::write_temp_beside`] gives) for one of `prefixes`: only regular files, only
+/// ours, never through a symlink.
+pub fn remove_own_temporaries(dir: &Path, prefixes: &[String]) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
     let me = rustix::process::geteuid().as_raw();
     for entry in entries.filter_map(Result::ok) {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(random) = file_name.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".new"))
-        else {
-            continue;
-        };
-        let ours = random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric());
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let ours = prefixes.iter().any(|prefix| {
+            file.strip_prefix(prefix.as_str())
+                .and_then(|rest| rest.strip_suffix(".new"))
+                .is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+        });
+        // DirEntry::metadata does not follow a symlink.
         let Ok(meta) = entry.metadata() else { continue };
         if ours && meta.file_type().is_file() && meta.uid() == me {
             let _ = std::fs::remove_file(entry.path());

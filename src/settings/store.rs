@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::fields::{Field, Section, Settings};
 use super::input::{self, InputError};
-pub use super::settings_file::{Saved, SettingsFile};
+pub use super::settings_file::{Saved, SettingsFile, create_dir, remove_own_temporaries};
 use super::value::{Dialect, Kind, Value};
 
 /// Why a settings file could not be read; every problem found, one per line.

@@ -9,12 +9,13 @@ use pem::{EncodeConfig, LineEnding, Pem};
 use super::create::{NewCert, generate};
 use super::inspect::{CertInfo, inspect_bytes};
 use super::{check_info, is_valid_name, name_rule};
-use crate::fsutil::atomic_write;
 use crate::paths::Paths;
 use crate::settings::{Settings, Severity};
 
-/// Writes a pair into the store, each file atomically: the key first (0600, readable by
-/// root only), then the certificate (0644). Refuses to overwrite unless `replace`.
+/// Writes a pair into the store: the key 0600 (readable by root only) and the certificate
+/// 0644, whatever the umask, swapped in together (see [`super::swap`]) so that a crash or
+/// a full disk leaves the complete old pair or the complete new one. Refuses to overwrite
+/// unless `replace`.
 pub fn store(
     paths: &Paths,
     name: &str,
@@ -26,6 +27,7 @@ pub fn store(
         return Err(name_rule(name));
     }
     let (cert_file, key_file) = (paths.certificate_file(name), paths.certificate_key(name));
+    super::swap::recover(paths, name)?;
     if !replace {
         for file in [&cert_file, &key_file] {
             if file.exists() {
@@ -36,10 +38,7 @@ pub fn store(
             }
         }
     }
-    atomic_write(&key_file, key_pem.as_bytes(), 0o600)
-        .map_err(|e| format!("cannot write {}: {e}", key_file.display()))?;
-    atomic_write(&cert_file, cert_pem.as_bytes(), 0o644)
-        .map_err(|e| format!("cannot write {}: {e}", cert_file.display()))
+    super::swap::install(paths, name, cert_pem, key_pem)
 }
 
 /// Generates a self-signed certificate and stores it as `name`.
@@ -110,17 +109,18 @@ fn only(bytes: &[u8], keep: impl Fn(&str) -> bool, at_most: usize) -> String {
     pem::encode_many_config(&blocks, EncodeConfig::new().set_line_ending(LineEnding::LF))
 }
 
-/// Removes certificate `name` (both files). Refused while `settings` name it, even with
-/// TLS off (as TrueNAS does): turning TLS on later must not find it gone.
+/// Removes certificate `name` (both files). Refused while anything uses it: the saved
+/// `settings` (even with TLS off, as TrueNAS does: turning TLS on later must not find it
+/// gone), the live proftpd.conf, or the configuration a pending confirmation would put
+/// back; the error names each.
 pub fn delete(paths: &Paths, name: &str, settings: &Settings) -> Result<(), String> {
     if !is_valid_name(name) {
         return Err(name_rule(name));
     }
-    if settings.certificate == name {
-        let state = if settings.tls_enable { "on" } else { "off, but the setting is kept" };
-        return Err(format!(
-            "{name:?} is the FTP certificate (TLS is {state}); choose another certificate first (ftpconf set ssltls_certificate=OTHER)"
-        ));
+    super::swap::recover(paths, name)?;
+    let users = super::in_use::users(paths, name, settings);
+    if !users.is_empty() {
+        return Err(format!("{name:?} is in use: {}", users.join("; ")));
     }
     let files = [paths.certificate_file(name), paths.certificate_key(name)];
     if !files.iter().any(|f| f.exists()) {

@@ -8,9 +8,11 @@
 
 mod create;
 pub mod health;
+mod in_use;
 mod inspect;
 pub mod key;
 mod manage;
+mod swap;
 
 use std::io::ErrorKind;
 use std::os::unix::fs::PermissionsExt;
@@ -20,11 +22,14 @@ use time::OffsetDateTime;
 
 pub use create::{DEFAULT_DAYS, Generated, KeyChoice, NewCert, default_identity, generate};
 pub use health::{CertProblem, date, timestamp};
+pub use in_use::users;
 pub use inspect::{CertInfo, Content, Details, Digest, KeyAlgorithm, KeyStatus, KeyType};
 pub use manage::{create, delete, import, store};
+pub use swap::{recover, recover_all};
 
 use crate::paths::Paths;
 use crate::settings::Severity;
+use crate::settings::input::{self, InputError};
 
 /// What the renderer needs to know about the chosen certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +56,10 @@ pub fn name_rule(name: &str) -> String {
     )
 }
 
-/// Reads certificate `name` and its key from the store.
+/// Reads certificate `name` and its key from the store (first finishing a swap that a
+/// crash interrupted, so the pair read is never a mix of old and new).
 pub fn inspect(paths: &Paths, name: &str) -> CertInfo {
+    let _ = swap::recover(paths, name);
     let cert_file = paths.certificate_file(name);
     let key_file = paths.certificate_key(name);
     let (cert, key) = (read_file(&cert_file), read_file(&key_file));
@@ -60,12 +67,13 @@ pub fn inspect(paths: &Paths, name: &str) -> CertInfo {
     CertInfo { key_mode, ..inspect::inspect_bytes(name, cert_file, key_file, cert, key) }
 }
 
-/// `None` when the file does not exist.
+/// `None` when the file does not exist. Only a regular file of at most 1 MiB is read
+/// (a FIFO or a device is refused at once, never read without bound).
 pub(crate) fn read_file(path: &std::path::Path) -> Option<Result<Vec<u8>, String>> {
-    match std::fs::read(path) {
+    match input::read_bounded(path, input::MAX_PEM) {
         Ok(bytes) => Some(Ok(bytes)),
-        Err(e) if e.kind() == ErrorKind::NotFound => None,
-        Err(e) => Some(Err(format!("cannot be read ({e})"))),
+        Err(InputError::NotFound) => None,
+        Err(e) => Some(Err(e.to_string())),
     }
 }
 
@@ -162,6 +170,7 @@ pub fn list(paths: &Paths) -> Result<Vec<CertSummary>, String> {
 
 /// Names in the store: every valid NAME with a `NAME.crt` or a `NAME.key`, sorted.
 pub fn names(paths: &Paths) -> Result<Vec<String>, String> {
+    swap::recover_all(paths);
     let dir = paths.certificate_dir();
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,

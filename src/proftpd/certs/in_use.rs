@@ -1,0 +1,105 @@
+//! Who still uses a certificate: the saved settings, the proftpd configuration that is
+//! live now, and the configuration a pending `apply --confirm` would put back. A
+//! certificate any of them names must not be deleted: a reload, restart or revert would
+//! then fail to start proftpd.
+
+use std::path::{Path, PathBuf};
+
+use crate::paths::Paths;
+use crate::settings::{Settings, input, store};
+
+/// proftpd directives whose argument is a certificate or key file.
+const FILE_DIRECTIVES: &[&str] = &[
+    "TLSRSACertificateFile",
+    "TLSRSACertificateKeyFile",
+    "TLSECCertificateFile",
+    "TLSECCertificateKeyFile",
+    "TLSDSACertificateFile",
+    "TLSDSACertificateKeyFile",
+    "TLSCertificateChainFile",
+    "TLSPKCS12File",
+];
+
+/// Everything that uses certificate `name`, one sentence each; empty when nothing does.
+pub fn users(paths: &Paths, name: &str, settings: &Settings) -> Vec<String> {
+    let files = [paths.certificate_file(name), paths.certificate_key(name)];
+    let mut users = Vec::new();
+    if settings.certificate == name {
+        let state = if settings.tls_enable { "on" } else { "off, but the setting is kept" };
+        users.push(format!(
+            "it is the FTP certificate in the saved settings (TLS is {state}); choose another certificate first (ftpconf set ssltls_certificate=OTHER)"
+        ));
+    }
+    let live = paths.proftpd_conf();
+    if let Some(line) = config_uses(&live, &files) {
+        users.push(format!(
+            "the live proftpd configuration uses it ({}:{line}); apply settings with another certificate first",
+            live.display()
+        ));
+    }
+    if let Some(backup) = pending_backup(paths) {
+        let config = backup.join("proftpd.conf");
+        let saved = store::load(&backup.join("settings.toml")).ok();
+        if config_uses(&config, &files).is_some() || saved.is_some_and(|s| s.certificate == name) {
+            users.push(format!(
+                "the configuration a pending confirmation would put back uses it ({}); confirm or revert first",
+                backup.display()
+            ));
+        }
+    }
+    users
+}
+
+/// The first line of the proftpd configuration at `config` that names one of `files`.
+fn config_uses(config: &Path, files: &[PathBuf]) -> Option<usize> {
+    let text = input::read_text(config, input::MAX_SETTINGS).ok()?;
+    text.lines().enumerate().find_map(|(index, line)| {
+        let mut words = line.trim().splitn(2, char::is_whitespace);
+        let directive = words.next()?;
+        if !FILE_DIRECTIVES.iter().any(|d| d.eq_ignore_ascii_case(directive)) {
+            return None;
+        }
+        let argument = unquote(words.next()?.trim());
+        files.iter().any(|f| Path::new(&argument) == f).then_some(index + 1)
+    })
+}
+
+/// A proftpd argument without its quotes and backslash escapes.
+fn unquote(argument: &str) -> String {
+    let Some(inner) = argument.strip_prefix('"').and_then(|a| a.strip_suffix('"')) else {
+        return argument.to_owned();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' { chars.next().unwrap_or('\\') } else { c });
+    }
+    out
+}
+
+/// The backup a pending `apply --confirm` would put back (its id is in the marker).
+fn pending_backup(paths: &Paths) -> Option<PathBuf> {
+    let marker = paths.state_dir().join("confirm.pending");
+    let text = input::read_text(&marker, 4096).ok()?;
+    let id = text.lines().next()?.trim();
+    let valid = !id.is_empty() && !id.contains('/') && !id.starts_with('.');
+    valid.then(|| paths.backup_dir().join(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_directive_naming_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::new(dir.path());
+        let conf = dir.path().join("p.conf");
+        let crt = paths.certificate_file("a b");
+        let quoted = format!("\"{}\"", crt.display().to_string().replace('"', "\\\""));
+        std::fs::write(&conf, format!("Port 21\n  tlseccertificatefile {quoted}\n")).unwrap();
+        assert_eq!(config_uses(&conf, &[crt]), Some(2));
+        assert_eq!(config_uses(&conf, &[paths.certificate_file("other")]), None);
+        assert_eq!(unquote(r#""a\"b\\c""#), r#"a"b\c"#);
+    }
+}
