@@ -67,9 +67,9 @@ impl SettingsFile {
         }
     }
 
-    /// Writes `settings`: nothing when they equal the stored ones; otherwise only the
-    /// changed values are edited in place (a new or unreadable file gets the commented
-    /// template). Mode 0600 whatever the umask.
+    /// Writes `settings`: nothing when the file exists and holds equal ones; otherwise
+    /// only the changed values are edited in place (a new or unreadable file gets the
+    /// commented template). Mode 0600 whatever the umask.
     pub fn save(&mut self, settings: &Settings) -> io::Result<Saved> {
         let (text, changes) = match (&self.text, self.settings()) {
             (Some(text), Ok(old)) => {
@@ -80,7 +80,15 @@ impl SettingsFile {
                     .unwrap_or_else(|| store::to_toml(settings));
                 (edited, store::changes(&old, settings))
             }
-            _ => (store::to_toml(settings), store::changes(&Settings::default(), settings)),
+            (None, _) => {
+                let mut changes = vec![format!("created {}", self.target.display())];
+                changes.extend(store::changes(&Settings::default(), settings));
+                (store::to_toml(settings), changes)
+            }
+            // Unreadable as settings (only the editor's "overwrite" gets here).
+            (Some(_), Err(_)) => {
+                (store::to_toml(settings), vec![format!("rewrote {}", self.target.display())])
+            }
         };
         self.write(text)?;
         Ok(Saved::Changed(changes))

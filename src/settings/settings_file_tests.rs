@@ -33,6 +33,8 @@ fn comments_order_and_untouched_values_survive_a_change() {
 fn equal_settings_leave_the_file_untouched_and_a_new_file_gets_the_template() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("etc/s.toml");
+    let created = saved(&path, |_| {});
+    assert_eq!(created, Saved::Changed(vec![format!("created {}", path.display())]));
     assert!(matches!(saved(&path, |s| s.clients = 9), Saved::Changed(_)));
     assert!(std::fs::read_to_string(&path).unwrap().contains("# Port: TCP port"));
     let before = std::fs::metadata(&path).unwrap();
