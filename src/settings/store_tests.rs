@@ -81,3 +81,24 @@ fn save_is_atomic_and_private() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[test]
+fn editing_in_place_round_trips_every_field() {
+    let mut s = Settings::default();
+    s.port = 2121;
+    s.anonymous_path = "/mnt/tank/pub lic".into();
+    s.file_permissions = Mode::from_bits(0o640);
+    s.tls_policy = TlsPolicy::CtrlNotData;
+    s.display_login = "Welcome \"friend\"\nsecond line\\\n".into();
+    s.auxiliary_parameters = "TimesGMT on\r\nx'''y\n".replace("\r\n", "\n");
+    s.local_upload = Rate(512_000);
+    let template = to_toml(&Settings::default());
+    let edited = edit_in_place(&template, &Settings::default(), &s).unwrap();
+    assert_eq!(parse(&edited, "edited").unwrap(), s);
+    // Every comment and every untouched line of the template is still there.
+    for line in template.lines().filter(|l| !l.contains(" = ") || l.contains("clients")) {
+        assert!(edited.lines().any(|e| e == line), "{line:?} lost from {edited}");
+    }
+    let back = edit_in_place(&edited, &s, &Settings::default()).unwrap();
+    assert_eq!(parse(&back, "back").unwrap(), Settings::default());
+}
