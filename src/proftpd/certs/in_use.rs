@@ -20,20 +20,21 @@ const FILE_DIRECTIVES: &[&str] = &[
     "TLSPKCS12File",
 ];
 
-/// Everything that uses certificate `name`, one sentence each; empty when nothing does.
+/// Everything that uses certificate `name`, one predicate each ("is used by …") to
+/// follow the name; empty when nothing does.
 pub fn users(paths: &Paths, name: &str, settings: &Settings) -> Vec<String> {
     let files = [paths.certificate_file(name), paths.certificate_key(name)];
     let mut users = Vec::new();
     if settings.certificate == name {
         let state = if settings.tls_enable { "on" } else { "off, but the setting is kept" };
         users.push(format!(
-            "it is the FTP certificate in the saved settings (TLS is {state}); choose another certificate first (ftpconf set ssltls_certificate=OTHER)"
+            "is the FTP certificate in the saved settings (TLS is {state}); choose another certificate first (ftpconf set ssltls_certificate=OTHER)"
         ));
     }
     let live = paths.proftpd_conf();
     if let Some(line) = config_uses(&live, &files) {
         users.push(format!(
-            "the live proftpd configuration uses it ({}:{line}); apply settings with another certificate first",
+            "is used by the live proftpd configuration ({}:{line}); apply settings with another certificate first",
             live.display()
         ));
     }
@@ -42,7 +43,7 @@ pub fn users(paths: &Paths, name: &str, settings: &Settings) -> Vec<String> {
         let saved = store::load(&backup.join("settings.toml")).ok();
         if config_uses(&config, &files).is_some() || saved.is_some_and(|s| s.certificate == name) {
             users.push(format!(
-                "the configuration a pending confirmation would put back uses it ({}); confirm or revert first",
+                "is used by the configuration a pending confirmation would put back ({}); confirm or revert first",
                 backup.display()
             ));
         }

@@ -120,7 +120,8 @@ pub fn delete(paths: &Paths, name: &str, settings: &Settings) -> Result<(), Stri
     super::swap::recover(paths, name)?;
     let users = super::in_use::users(paths, name, settings);
     if !users.is_empty() {
-        return Err(format!("{name:?} is in use: {}", users.join("; ")));
+        let sentences: Vec<String> = users.iter().map(|u| format!("{name:?} {u}")).collect();
+        return Err(sentences.join("; "));
     }
     let files = [paths.certificate_file(name), paths.certificate_key(name)];
     if !files.iter().any(|f| f.exists()) {
