@@ -166,3 +166,34 @@ fn settings_are_private_and_directories_explicit_under_umask_000() {
     assert_eq!(mode(&file), 0o600);
     assert_eq!(mode(file.parent().unwrap()), 0o755);
 }
+
+#[test]
+fn a_set_killed_at_its_rename_keeps_the_old_file_and_the_next_save_clears_its_leftover() {
+    let sandbox = Sandbox::new();
+    expect(&run(&sandbox, &["set", "clients=7"]), 0);
+    let file = sandbox.paths.settings_file();
+    let before = std::fs::read(&file).unwrap();
+    let killed = Command::new("strace")
+        .args(["-f", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2"])
+        .args(["-e", "inject=rename,renameat,renameat2:error=EIO:signal=KILL:when=1"])
+        .arg(env!("CARGO_BIN_EXE_ftpconf"))
+        .arg("--root")
+        .arg(sandbox.dir.path())
+        .args(["set", "clients=8"])
+        .output()
+        .expect("strace is installed (scripts/test.sh installs it)");
+    assert!(!killed.status.success());
+    assert_eq!(std::fs::read(&file).unwrap(), before, "the old file is intact");
+    let temporaries = || {
+        std::fs::read_dir(file.parent().unwrap())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".new"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(temporaries().len(), 1, "the killed save left its temporary file");
+    expect(&run(&sandbox, &["set", "clients=9"]), 0);
+    assert_eq!(temporaries(), Vec::<String>::new());
+    assert_eq!(store::load(&file).unwrap().clients, 9);
+}
