@@ -1,7 +1,7 @@
 //! Reading files that come from outside (settings, JSON imports, certificates, keys):
 //! only regular files, only up to a limit, and never blocking on a FIFO or a device.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
@@ -92,14 +92,6 @@ pub fn utf8(bytes: Vec<u8>) -> Result<String, InputError> {
 
 fn too_large(limit: u64) -> InputError {
     InputError::Refused(format!("is larger than {} KiB, which no valid file is", limit / 1024))
-}
-
-/// Opens `path` for reading without following a final symlink (ftpconf's own files).
-pub fn open_no_follow(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .read(true)
-        .custom_flags((rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK).bits() as i32)
-        .open(path)
 }
 
 #[cfg(test)]
