@@ -64,7 +64,7 @@ fn failed(message: String) -> ControlError {
 pub fn perform(paths: &Paths, action: Action) -> Result<String, ControlError> {
     let managed = systemd::unit(paths).map_err(refused)?.is_some();
     if matches!(action, Action::Start | Action::Restart) {
-        config_test(paths)?;
+        config_test(paths).map_err(|e| refused(format!("{}; nothing was changed", e.message)))?;
     }
     match (action, managed) {
         (Action::Enable | Action::Disable, false) => Err(refused(format!(
@@ -105,7 +105,7 @@ pub fn config_test(paths: &Paths) -> Result<(), ControlError> {
         done.stderr.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
     let why = apply::explain_config_error(&lines, None);
     Err(refused(format!(
-        "{} does not pass proftpd's configuration test: {}; nothing was changed",
+        "{} does not pass proftpd's configuration test: {}",
         conf.display(),
         crate::visible::line(&why)
     )))

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::drift::{self, ConfigState, ConfigVerdict};
 use super::systemd::{self, Unit};
-use super::{log, pending, process, scoreboard, sessions};
+use super::{control, log, pending, process, scoreboard, sessions};
 use crate::paths::Paths;
 use crate::proftpd::apply::{self, ConfigFacts};
 use crate::proftpd::status::{self, State};
@@ -159,20 +159,34 @@ fn run_state(
             }
         };
     }
-    let from_log = || log::last_problem(&paths.system_log());
     match local {
         State::Running { pid } => (RunState::Running, Some(*pid), None),
-        State::Stale { pid } => {
+        // A master that exited but was not reaped yet (its parent is init) is a zombie.
+        State::Stale { pid } if process::parent_and_state(*pid).is_none_or(|(_, s)| s != 'Z') => {
             let why = format!("the PidFile names pid {pid}, which is not proftpd");
-            (RunState::Failed, None, Some(with_log(why, from_log())))
+            (RunState::Failed, None, Some(with_cause(paths, why)))
+        }
+        State::Stale { .. } => {
+            let why = "proftpd exited without removing its PidFile".to_owned();
+            (RunState::Failed, None, Some(with_cause(paths, why)))
         }
         State::Stopped if paths.pid_file().exists() => {
             // A daemon that stops cleanly removes its PidFile.
             let why = "proftpd exited without removing its PidFile (killed, crashed, or a \
                        reload with a configuration it could not use)";
-            (RunState::Failed, None, Some(with_log(why.into(), from_log())))
+            (RunState::Failed, None, Some(with_cause(paths, why.into())))
         }
         State::Stopped => (RunState::Stopped, None, None),
+    }
+}
+
+/// Adds the likely cause: the configuration test's complaint when the live configuration
+/// fails it (a reload with a bad configuration ends proftpd without a word in its
+/// SystemLog), else the log's last error.
+fn with_cause(paths: &Paths, why: String) -> String {
+    match control::config_test(paths) {
+        Err(e) if e.refused => format!("{why}; {}", e.message),
+        _ => with_log(why, log::last_problem(&paths.system_log())),
     }
 }
 
