@@ -71,9 +71,15 @@ pub struct Transfer {
 /// its slot behind.
 pub fn sessions(paths: &Paths) -> Result<Vec<Session>, String> {
     let State::Running { pid: master } = status::state(paths) else { return Ok(Vec::new()) };
-    let board = scoreboard::read(&paths.scoreboard_file())?;
-    let anonymous =
-        anonymous_users(&std::fs::read_to_string(paths.proftpd_conf()).unwrap_or_default());
+    if process::exe(master).is_none() {
+        return Err(format!(
+            "cannot verify the session processes of proftpd (pid {master}): /proc/{master}/exe \
+             is not readable; run ftpconf as root"
+        ));
+    }
+    let config = std::fs::read_to_string(paths.proftpd_conf()).unwrap_or_default();
+    let board = scoreboard::read(&scoreboard_file(paths, &config))?;
+    let anonymous = anonymous_users(&config);
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let mut found: Vec<Session> = board
         .records
@@ -133,6 +139,33 @@ fn session(r: &Record, anonymous: &HashSet<String>, now: i64) -> Session {
     }
 }
 
+/// The scoreboard the configuration names (ftpconf renders `paths`' one; a hand-edited
+/// configuration may name another).
+fn scoreboard_file(paths: &Paths, config: &str) -> std::path::PathBuf {
+    config
+        .lines()
+        .map(str::trim)
+        .find_map(|l| {
+            let (name, value) = l.split_once(char::is_whitespace)?;
+            name.eq_ignore_ascii_case("ScoreboardFile").then(|| unquote(value.trim()).into())
+        })
+        .unwrap_or_else(|| paths.scoreboard_file())
+}
+
+/// A directive's word as proftpd reads it: inside double quotes a backslash takes the
+/// next character literally.
+fn unquote(word: &str) -> String {
+    let Some(inner) = word.strip_prefix('"').and_then(|w| w.strip_suffix('"')) else {
+        return word.to_owned();
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
+    }
+    out
+}
+
 /// The accounts `<Anonymous>` sections log clients in as (their `User`): the scoreboard
 /// records that account, not the name the client typed.
 fn anonymous_users(config: &str) -> HashSet<String> {
@@ -147,8 +180,7 @@ fn anonymous_users(config: &str) -> HashSet<String> {
         } else if depth > 0
             && let Some(name) = lower.strip_prefix("user ").map(|_| line[5..].trim())
         {
-            // Account names need no quoting; a quoted one is taken without its quotes.
-            users.insert(name.trim_matches('"').to_owned());
+            users.insert(unquote(name));
         }
     }
     users
@@ -159,9 +191,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn anonymous_accounts_come_from_anonymous_sections_only() {
+    fn anonymous_accounts_and_the_scoreboard_come_from_the_configuration() {
         let conf = "User nobody\n<Anonymous \"/srv\">\n  User ftp\n  UserAlias anonymous ftp\n</Anonymous>\n";
         assert_eq!(anonymous_users(conf), HashSet::from(["ftp".to_owned()]));
+        let paths = Paths::new("/r");
+        assert_eq!(scoreboard_file(&paths, conf), paths.scoreboard_file());
+        assert_eq!(
+            scoreboard_file(&paths, r#"ScoreboardFile "/x y/a\"b\\c""#),
+            std::path::Path::new(r#"/x y/a"b\c"#)
+        );
     }
 
     #[test]
