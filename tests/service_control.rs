@@ -228,3 +228,49 @@ fn status_reports_serving_then_lines_edited_by_hand_then_a_failed_reload() {
     let reason = value["reason"].as_str().unwrap();
     assert!(reason.contains("NoSuchDirective"), "{reason}");
 }
+
+#[test]
+fn a_pending_confirmation_shows_in_status_and_holds_off_restarts() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let mut settings = settings(&sandbox);
+    let (_guard, master) = serve(&sandbox, &settings);
+    settings.clients = 40;
+    sandbox.save_settings(&settings);
+    let mut waiting = sandbox
+        .ftpconf(&["apply", "--confirm", "60"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ftpconf apply --confirm");
+    let marker = sandbox.paths.state_dir().join("confirm.pending");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !marker.exists() {
+        assert!(Instant::now() < deadline, "apply --confirm never waited");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let (code, value) = status(&sandbox);
+    assert_eq!(code, Some(0), "{value:#}");
+    let pending = &value["pending_confirmation"];
+    assert_eq!(keys(pending), ["backup", "deadline", "since"]);
+    assert_eq!(pending["backup"], value["newest_backup"]["id"], "{value:#}");
+    assert!(pending["since"].as_i64().is_some(), "{value:#}");
+    let shown = String::from_utf8_lossy(&run(&sandbox, &["status"]).stdout).into_owned();
+    assert!(shown.contains("confirmation:   PENDING"), "{shown}");
+
+    for action in ["restart", "stop", "start"] {
+        let out = run(&sandbox, &["service", action, "--yes"]);
+        assert_eq!(out.status.code(), Some(3), "{action}: {}", text(&out));
+        assert!(stderr(&out).contains("waiting for its confirmation"), "{}", text(&out));
+    }
+    assert_eq!(running_pid(&sandbox.paths), Some(master));
+
+    use std::io::Write;
+    waiting.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let out = waiting.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (_, value) = status(&sandbox);
+    assert_eq!(value["pending_confirmation"], Value::Null);
+    sessions_until(&sandbox, "apply's probe session gone", <[Value]>::is_empty);
+    assert_eq!(run(&sandbox, &["service", "restart"]).status.code(), Some(0));
+}

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, PidfdFlags, Signal, pidfd_open, pidfd_send_signal};
 
-use super::{log, process, systemd};
+use super::{log, pending, process, systemd};
 use crate::paths::Paths;
 use crate::proftpd::apply::{self, ConfigFacts};
 use crate::proftpd::child;
@@ -63,6 +63,12 @@ fn failed(message: String) -> ControlError {
 /// Performs `action`; Ok: what was done, for people.
 pub fn perform(paths: &Paths, action: Action) -> Result<String, ControlError> {
     let managed = systemd::unit(paths).map_err(refused)?.is_some();
+    // Never start or stop proftpd in the middle of an apply (or under a pending
+    // confirmation, whose revert expects the proftpd it left).
+    let _lock = match action {
+        Action::Start | Action::Stop | Action::Restart => Some(lock(paths)?),
+        Action::Enable | Action::Disable => None,
+    };
     if matches!(action, Action::Start | Action::Restart) {
         config_test(paths).map_err(|e| refused(format!("{}; nothing was changed", e.message)))?;
     }
@@ -85,6 +91,17 @@ pub fn perform(paths: &Paths, action: Action) -> Result<String, ControlError> {
             Ok(format!("{stopped}; {started}"))
         }
     }
+}
+
+fn lock(paths: &Paths) -> Result<apply::Lock, ControlError> {
+    apply::Lock::acquire(paths).map_err(|e| match (pending::read(paths), e) {
+        (Some(p), apply::LockError::InUse { .. }) => refused(format!(
+            "an `apply --confirm` is waiting for its confirmation (backup {} comes back unless \
+             confirmed); confirm it or let it revert first",
+            p.backup
+        )),
+        (_, e) => refused(e.to_string()),
+    })
 }
 
 /// `proftpd -t` on the live configuration.
