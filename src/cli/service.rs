@@ -110,8 +110,9 @@ pub fn status(cli: &Cli, as_json: bool) -> Status {
     if config.reload_pending == Some(true) {
         out += "  proftpd.conf changed after proftpd last read it (not reloaded yet)\n";
     }
-    let from = if st.listening_from == "configuration" { " (from the configuration)" } else { "" };
-    out += &format!("listening:      {}{from}\n", st.listening.join(", "));
+    // Addresses read from the configuration are what proftpd would use, not sockets seen.
+    let label = if st.listening_from == "sockets" { "listening:" } else { "configured:" };
+    out += &format!("{label:<16}{}\n", st.listening.join(", "));
     match st.sessions {
         Some(n) => out += &format!("sessions:       {n}\n"),
         None => out += "sessions:       unknown\n",

@@ -6,12 +6,13 @@ use std::path::Path;
 /// How much of the log's end is searched.
 const TAIL_BYTES: u64 = 64 * 1024;
 
-/// The newest line that reports a failure, made safe to print (log lines carry
-/// client-chosen text).
+/// The newest line that reports a failure since the last clean shutdown (older ones
+/// belong to an earlier run), made safe to print (log lines carry client-chosen text).
 pub fn last_problem(log: &Path) -> Option<String> {
     let tail = tail(log)?;
     tail.lines()
         .rev()
+        .take_while(|l| !l.contains("mode SHUTDOWN"))
         .find(|l| {
             let lower = l.to_ascii_lowercase();
             ["fatal", "error", "failed", "unable to"].iter().any(|w| lower.contains(w))
@@ -59,6 +60,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(last_problem(&log).as_deref(), Some("b: Failed binding to 0.0.0.0 \\x1b[2J"));
+        let earlier = "x: fatal: old run\nx: ProFTPD 1.3.8 standalone mode SHUTDOWN\ny: STARTUP\n";
+        std::fs::write(&log, earlier).unwrap();
+        assert_eq!(last_problem(&log), None);
         let from = length(&log);
         use std::io::Write;
         let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();

@@ -91,7 +91,18 @@ mod tests {
         let (parent, state) = parent_and_state(me).unwrap();
         assert_eq!(parent, std::os::unix::process::parent_id());
         assert_ne!(state, 'Z');
-        assert!(!is_session_of(me, 1) || parent == 1);
+    }
+
+    #[test]
+    fn a_child_running_another_program_is_not_a_session() {
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let (me, pid) = (std::process::id(), child.id());
+        assert_eq!(parent_and_state(pid).map(|(p, _)| p), Some(me));
+        assert!(!is_session_of(pid, me), "sleep is not the program we run");
+        assert!(!is_session_of(pid, 1), "not a child of pid 1");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!is_session_of(pid, me));
     }
 
     #[test]

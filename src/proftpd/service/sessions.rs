@@ -141,7 +141,7 @@ fn session(r: &Record, anonymous: &HashSet<String>, now: i64) -> Session {
 
 /// The scoreboard the configuration names (ftpconf renders `paths`' one; a hand-edited
 /// configuration may name another).
-fn scoreboard_file(paths: &Paths, config: &str) -> std::path::PathBuf {
+pub(super) fn scoreboard_file(paths: &Paths, config: &str) -> std::path::PathBuf {
     config
         .lines()
         .map(str::trim)

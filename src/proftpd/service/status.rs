@@ -102,7 +102,8 @@ pub fn status(paths: &Paths) -> ServiceStatus {
     }
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     let started = pid.and_then(|pid| {
-        let board = scoreboard::read(&paths.scoreboard_file()).ok()?;
+        let config = std::fs::read_to_string(paths.proftpd_conf()).unwrap_or_default();
+        let board = scoreboard::read(&sessions::scoreboard_file(paths, &config)).ok()?;
         (board.master_pid == pid).then_some(board.started)
     });
     let drift = drift::check(paths);
