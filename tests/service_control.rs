@@ -187,6 +187,11 @@ fn status_reports_serving_then_lines_edited_by_hand_then_a_failed_reload() {
     assert_eq!(value["sessions"], 0);
     assert_eq!(value["pending_confirmation"], Value::Null);
     assert_eq!(value["problems"], serde_json::json!([]));
+    let brief = ftpconf::proftpd::service::brief(&sandbox.paths);
+    assert_eq!(
+        (brief.running, brief.sessions, brief.pending_confirmation),
+        (Some(master), Some(0), None)
+    );
 
     // A hand edit: status exits 6 and names the lines, with their numbers.
     let live = sandbox.live_config();

@@ -176,10 +176,21 @@ fn sessions_show_who_downloads_what_and_kick_ends_only_the_chosen_ones() {
     );
     assert!(idle_anon.pwd().is_err(), "the anonymous session is still connected");
     assert!(bob_answers(&mut idle_bob), "kicking anonymous disconnected bob");
-    // By address: nobody connects from 192.0.2.1; then 127.0.0.1 ends bob.
+    // By address: nobody connects from 192.0.2.1; then 127.0.0.1 ends bob. His session
+    // process is stopped first (SIGSTOP), so SIGTERM cannot end it: after the grace
+    // period it gets SIGKILL.
     assert_eq!(run(&sandbox, &["kick", "--address", "192.0.2.1"]).status.code(), Some(3));
-    let out = run(&sandbox, &["kick", "--address", "127.0.0.1"]);
+    let list = sessions_until(&sandbox, "bob alone", |l| l.len() == 1);
+    let bob_pid = list[0]["pid"].as_u64().unwrap();
+    let stopped = rustix::process::Pid::from_raw(bob_pid as i32).unwrap();
+    rustix::process::kill_process(stopped, rustix::process::Signal::STOP).unwrap();
+    let out = run(&sandbox, &["kick", "--address", "127.0.0.1", "--grace", "1"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains(&format!("pid {bob_pid} ({} from 127.0.0.1): killed", bob.name)),
+        "{said}"
+    );
     assert!(idle_bob.pwd().is_err(), "bob is still connected");
     let list = sessions_until(&sandbox, "no sessions", <[Value]>::is_empty);
     assert!(list.is_empty());

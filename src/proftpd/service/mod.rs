@@ -2,7 +2,8 @@
 //! starting, stopping and kicking. A library API (nothing here prints) shared by the
 //! command line and the editor.
 //!
-//! - [`status`]: everything `ftpconf status` shows, as a [`ServiceStatus`].
+//! - [`status`]: everything `ftpconf status` shows, as a [`ServiceStatus`]; [`brief`]:
+//!   the cheap part of it for a title line (running, sessions, pending confirmation).
 //! - [`sessions`]: the connected clients from proftpd's scoreboard.
 //! - [`kick`]: ends sessions (SIGTERM, then SIGKILL after a grace period), only processes
 //!   that are session children of the verified proftpd master.
@@ -23,4 +24,4 @@ pub mod systemd;
 pub use control::{Action, perform};
 pub use kick::{KickOutcome, KickResult, Target, kick};
 pub use sessions::{Activity, Session, Transfer, sessions};
-pub use status::{Health, RunState, ServiceStatus, status};
+pub use status::{Brief, Health, RunState, ServiceStatus, brief, status};

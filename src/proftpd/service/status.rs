@@ -88,6 +88,29 @@ impl ServiceStatus {
     }
 }
 
+/// The few facts a title line shows, without the costlier checks of [`status`] (no
+/// systemctl, no rendering, no socket tables): a PidFile check and the scoreboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Brief {
+    /// The master's pid when proftpd runs.
+    pub running: Option<u32>,
+    /// Connected sessions (`None` when they cannot be read).
+    pub sessions: Option<usize>,
+    pub pending_confirmation: Option<pending::PendingConfirmation>,
+}
+
+pub fn brief(paths: &Paths) -> Brief {
+    let running = match status::state(paths) {
+        State::Running { pid } => Some(pid),
+        _ => None,
+    };
+    Brief {
+        running,
+        sessions: sessions::sessions(paths).ok().map(|l| l.len()),
+        pending_confirmation: pending::read(paths),
+    }
+}
+
 /// Gathers the status of the proftpd that uses `paths`' configuration.
 pub fn status(paths: &Paths) -> ServiceStatus {
     let mut problems = Vec::new();
