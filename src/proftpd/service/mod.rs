@@ -2,10 +2,10 @@
 //! starting, stopping and kicking. A library API (nothing here prints) shared by the
 //! command line and the editor.
 //!
-//! - [`status`]: everything `ftpconf status` shows, as a [`ServiceStatus`]; [`brief`]:
+//! - [`status()`]: everything `ftpconf status` shows, as a [`ServiceStatus`]; [`brief()`]:
 //!   the cheap part of it for a title line (running, sessions, pending confirmation).
-//! - [`sessions`]: the connected clients from proftpd's scoreboard.
-//! - [`kick`]: ends sessions (SIGTERM, then SIGKILL after a grace period), only processes
+//! - [`sessions()`]: the connected clients from proftpd's scoreboard.
+//! - [`kick()`]: ends sessions (SIGTERM, then SIGKILL after a grace period), only processes
 //!   that are session children of the verified proftpd master.
 //! - [`control`]: start, stop, restart, enable, disable (systemd when it manages
 //!   proftpd.service, else the PidFile).

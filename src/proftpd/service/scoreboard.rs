@@ -11,10 +11,10 @@ use std::path::Path;
 const MAGIC: u64 = 0xdead_beef;
 const VERSION: u64 = 0x0104_0003;
 const HEADER_LEN: usize = 32;
-/// One record: pid, uid, gid, user[32], port, server address[80], label[32], client
-/// address[46], client name[80], class[32], protocol[32], cwd[80], command[65],
-/// argument[80], then (8-aligned) begin idle, begin session, transfer size, done, length,
-/// and the elapsed milliseconds.
+/// One record: pid, uid, gid, then `user[32]`, port, `server_address[80]`, `label[32]`,
+/// `client_address[46]`, `client_name[80]`, `class[32]`, `protocol[32]`, `cwd[80]`,
+/// `command[65]`, `argument[80]`, then (8-aligned) begin idle, begin session, transfer
+/// size, done, length, and the elapsed milliseconds.
 pub const RECORD_LEN: usize = 624;
 
 /// The scoreboard's header: which master wrote it and when it started.

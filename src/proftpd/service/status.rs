@@ -88,7 +88,7 @@ impl ServiceStatus {
     }
 }
 
-/// The few facts a title line shows, without the costlier checks of [`status`] (no
+/// The few facts a title line shows, without the costlier checks of [`status()`] (no
 /// systemctl, no rendering, no socket tables): a PidFile check and the scoreboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Brief {
