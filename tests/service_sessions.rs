@@ -217,6 +217,12 @@ fn without_a_running_proftpd_there_are_no_sessions_and_nothing_to_kick() {
     let (out, value) = run_json(&sandbox, &["sessions", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(value, serde_json::json!({ "sessions": [] }));
+    let out = run(&sandbox, &["kick", "--address", "nas.example"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--address: \"nas.example\" is not an IP address")
+    );
     let out = run(&sandbox, &["kick", "--user", "alice"]);
     assert_eq!(out.status.code(), Some(3), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("proftpd not running"), "{}", text(&out));

@@ -272,6 +272,15 @@ pub fn target(pid: Option<u32>, user: &Option<String>, address: &Option<String>)
 
 pub fn kick(cli: &Cli, target: Target, grace: u64, as_json: bool) -> Status {
     let grace = Duration::from_secs(grace);
+    if let Target::Address(address) = &target
+        && address.parse::<std::net::IpAddr>().is_err()
+    {
+        eprintln!(
+            "ftpconf: --address: {:?} is not an IP address (e.g. 192.0.2.7 or 2001:db8::7)",
+            visible::line(address)
+        );
+        return Status::Usage;
+    }
     let results = match service::kick(&cli.paths(), &target, grace) {
         Ok(results) => results,
         Err(e) => {
