@@ -28,6 +28,15 @@ pub fn run(cli: &Cli) -> Status {
         Command::Backups => Ok(super::apply::backups(cli)),
         Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
+        Command::Status { json } => Ok(super::service::status(cli, *json)),
+        Command::Service { action, yes } => Ok(super::service::service_action(cli, *action, *yes)),
+        Command::Sessions { json } => Ok(super::service::sessions(cli, *json)),
+        Command::Kick { pid, user, address, grace, json } => Ok(super::service::kick(
+            cli,
+            super::service::target(*pid, user, address),
+            *grace,
+            *json,
+        )),
     };
     outcome.unwrap_or_else(|status| status)
 }

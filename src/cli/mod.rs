@@ -4,6 +4,7 @@ mod apply;
 mod cert;
 mod commands;
 mod demo;
+mod service;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Status {
     RolledBack = 4,
     /// Failed and could not be rolled back: needs attention now.
     Broken = 5,
+    /// `status`/`kick`: something needs a person (failed service, configuration changed by hand).
+    Attention = 6,
 }
 
 impl From<Status> for ExitCode {
@@ -42,7 +45,8 @@ under ours, file_permissions/directory_permissions are permissions (\"700\").
 Bandwidth takes 500 (KiB/s), 500K, 500M, 1.5 GiB, 2 TB ...; 0 means unlimited.
 
 EXIT STATUS: 0 ok, 1 invalid settings (nothing written), 2 usage error,
-3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back.";
+3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back.
+`ftpconf status`: 0 serving, 3 stopped, 6 needs attention (failed, configuration changed by hand).";
 
 /// Configure the FTP service (proftpd) of this NAS.
 ///
@@ -132,6 +136,44 @@ pub enum Command {
         /// Start proftpd when it is not running
         #[arg(long)]
         start: bool,
+    },
+    /// Show the FTP service: running, start at boot, configuration drift, sessions, backups
+    Status {
+        /// As JSON (shape in docs/service.md)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start, stop, restart proftpd or make it start at boot (enable/disable)
+    Service {
+        #[arg(value_enum)]
+        action: service::ServiceAction,
+        /// Stop or restart even though sessions are connected (they are cut)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List connected FTP sessions (user, client, what they do, transfer progress)
+    Sessions {
+        /// As JSON (shape in docs/service.md)
+        #[arg(long)]
+        json: bool,
+    },
+    /// End FTP sessions: one by PID, or all of a user or a client address
+    #[command(group = clap::ArgGroup::new("target").required(true).args(["pid", "user", "address"]))]
+    Kick {
+        /// Session PID (from `ftpconf sessions`)
+        pid: Option<u32>,
+        /// Every session logged in as NAME
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// Every session from client address ADDR
+        #[arg(long, value_name = "ADDR")]
+        address: Option<String>,
+        /// Seconds a session gets to end after SIGTERM before SIGKILL
+        #[arg(long, value_name = "SECONDS", default_value_t = 3)]
+        grace: u64,
+        /// Results as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {

@@ -5,6 +5,7 @@ pub mod certs;
 pub mod child;
 pub mod directives;
 pub mod render;
+pub mod service;
 pub mod status;
 
 pub use render::{Facts, Origin, Rendered, render};

@@ -1,0 +1,72 @@
+//! The last problem proftpd wrote to its SystemLog (why it stopped or did not start).
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+/// How much of the log's end is searched.
+const TAIL_BYTES: u64 = 64 * 1024;
+
+/// The newest line that reports a failure since the last clean shutdown (older ones
+/// belong to an earlier run), made safe to print (log lines carry client-chosen text).
+pub fn last_problem(log: &Path) -> Option<String> {
+    let tail = tail(log)?;
+    tail.lines()
+        .rev()
+        .take_while(|l| !l.contains("mode SHUTDOWN"))
+        .find(|l| {
+            let lower = l.to_ascii_lowercase();
+            ["fatal", "error", "failed", "unable to"].iter().any(|w| lower.contains(w))
+        })
+        .map(|l| crate::visible::line(l.trim()).into_owned())
+}
+
+/// The text written to `log` from byte `from` on (lines a start attempt added).
+pub fn since(log: &Path, from: u64) -> Vec<String> {
+    let Ok(mut file) = std::fs::File::open(log) else { return Vec::new() };
+    let mut text = String::new();
+    if file.seek(SeekFrom::Start(from)).is_err() {
+        return Vec::new();
+    }
+    let _ = file.take(TAIL_BYTES).read_to_string(&mut text);
+    text.lines().map(|l| crate::visible::line(l).into_owned()).collect()
+}
+
+/// The log's current length (where [`since`] starts).
+pub fn length(log: &Path) -> u64 {
+    std::fs::metadata(log).map_or(0, |m| m.len())
+}
+
+fn tail(log: &Path) -> Option<String> {
+    let mut file = std::fs::File::open(log).ok()?;
+    let len = file.metadata().ok()?.len();
+    file.seek(SeekFrom::Start(len.saturating_sub(TAIL_BYTES))).ok()?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).ok()?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_newest_failure_is_found_and_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("proftpd.log");
+        assert_eq!(last_problem(&log), None);
+        std::fs::write(
+            &log,
+            "a: fatal: old\nb: Failed binding to 0.0.0.0 \x1b[2J\nc: session opened\n",
+        )
+        .unwrap();
+        assert_eq!(last_problem(&log).as_deref(), Some("b: Failed binding to 0.0.0.0 \\x1b[2J"));
+        let earlier = "x: fatal: old run\nx: ProFTPD 1.3.8 standalone mode SHUTDOWN\ny: STARTUP\n";
+        std::fs::write(&log, earlier).unwrap();
+        assert_eq!(last_problem(&log), None);
+        let from = length(&log);
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        file.write_all(b"new line\n").unwrap();
+        assert_eq!(since(&log, from), vec!["new line".to_owned()]);
+    }
+}
