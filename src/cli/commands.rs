@@ -28,6 +28,9 @@ pub fn run(cli: &Cli) -> Status {
         Command::Backups => Ok(super::apply::backups(cli)),
         Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
+        Command::Confirm => Ok(super::confirm::settle(cli, true)),
+        Command::Revert => Ok(super::confirm::settle(cli, false)),
+        Command::Watchdog { backup } => Ok(super::confirm::watchdog(cli, backup)),
     };
     outcome.unwrap_or_else(|status| status)
 }
