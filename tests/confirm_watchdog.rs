@@ -252,3 +252,24 @@ fn a_failed_apply_leaves_no_watchdog_and_no_marker() {
     wait_until(Duration::from_secs(5), "the watchdog to exit", || process_gone(watchdog));
     assert_eq!(scene.sandbox.live_config(), scene.before);
 }
+
+#[test]
+fn a_confirmation_nobody_watches_cannot_be_confirmed_late_and_is_reverted_on_request() {
+    let scene = scene();
+    let mut waiting = apply_confirm(&scene.sandbox, "1", None);
+    waiting.wait_for_prompt();
+    let watchdog = watchdog_of(&scene.sandbox);
+    // Both the session and the watchdog die before the deadline.
+    waiting.signal(Signal::KILL);
+    let _ = waiting.child.wait();
+    kill_process(Pid::from_raw(watchdog as i32).unwrap(), Signal::KILL).unwrap();
+    wait_until(Duration::from_secs(5), "the watchdog to die", || process_gone(watchdog));
+    std::thread::sleep(Duration::from_millis(1500));
+    let late = scene.sandbox.ftpconf(&["confirm"]).output().unwrap();
+    assert_eq!(late.status.code(), Some(3), "{}", text(&late));
+    assert!(text(&late).contains("too late to confirm"), "{}", text(&late));
+    assert!(scene.sandbox.live_config().contains("MaxClients 7"));
+    let out = scene.sandbox.ftpconf(&["revert"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_reverted(&scene, watchdog);
+}

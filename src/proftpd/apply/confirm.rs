@@ -140,13 +140,22 @@ impl Pending {
 }
 
 /// `ftpconf confirm` (`keep`) or `ftpconf revert`: settles whatever waits. `None`:
-/// nothing was waiting.
+/// nothing was waiting. A confirmation after the deadline does not count (refused).
 pub fn settle_pending(
     paths: &Paths,
     keep: bool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Option<Outcome> {
-    marker::read(paths)?;
+    let record = marker::read(paths)?;
+    if keep && record.expired() {
+        let message = format!(
+            "too late to confirm: the deadline passed at {} and the configuration is being \
+             put back (backup {}); `ftpconf revert` does it now",
+            record.clock(),
+            record.backup
+        );
+        return Some(plain(paths, Verdict::Refused, message, None));
+    }
     settle(paths, None, keep, progress).unwrap_or_else(|refused| Some(*refused))
 }
 
