@@ -133,6 +133,18 @@ fn kill_9_of_apply_confirm_is_reverted_by_the_watchdog_at_the_deadline() {
             .permissions(),
     );
     assert_eq!(mode & 0o777, 0o600, "the marker is private");
+    // The watchdog holds none of its parent's files: not the apply lock, not the pipes.
+    let fds: Vec<_> = std::fs::read_dir(format!("/proc/{watchdog}/fd"))
+        .unwrap()
+        .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .collect();
+    assert!(!fds.iter().any(|f| f.ends_with("apply.lock")), "{fds:?}");
+    assert!(fds.iter().any(|f| f.ends_with("confirm.log")), "stderr goes to the log: {fds:?}");
+    // Its own session (no controlling terminal to hang up): state ppid pgrp session tty.
+    let stat = std::fs::read_to_string(format!("/proc/{watchdog}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    assert_eq!(fields[3], watchdog.to_string(), "not a session leader: {stat}");
+    assert_eq!(fields[4], "0", "it has a controlling terminal: {stat}");
     waiting.signal(Signal::KILL);
     let _ = waiting.child.wait();
     assert!(!process_gone(watchdog), "the watchdog died with its parent");
