@@ -58,7 +58,8 @@ pub fn pending_confirmation(paths: &Paths) -> Option<PendingInfo> {
 
 /// An applied configuration waiting for the user's confirmation. The apply lock is not
 /// held while it waits (so `ftpconf confirm`/`revert` work from another shell); other
-/// applies are refused until it is settled.
+/// applies are refused until it is settled. Dropped without [`Pending::confirm`] or
+/// [`Pending::revert`], it is left to the watchdog: reverted at the deadline.
 pub struct Pending {
     request: Request,
     outcome: Outcome,

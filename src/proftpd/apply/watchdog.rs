@@ -68,11 +68,11 @@ pub(crate) fn arm(request: &Request, backup: &Backup) -> Result<String, String> 
                 marker::remove(paths);
                 stop(pid);
             })?;
-            Ok(format!("watchdog pid {pid} undoes it at the deadline unless it is confirmed"))
+            Ok(format!("watchdog pid {pid} reverts at the deadline unless confirmed"))
         }
         Err(e) => {
             marker::remove(paths);
-            Err(format!("cannot start the confirmation watchdog: {e}; nothing was changed"))
+            Err(format!("cannot start the confirmation watchdog: {e}"))
         }
     }
 }
