@@ -19,7 +19,7 @@ use rustix::process::{Pid, Signal, kill_process};
 /// proftpd serving `old` on one port, and settings for another port saved (not applied).
 struct Scene {
     sandbox: Sandbox,
-    _server: Server,
+    server: Server,
     before: String,
     old_port: u16,
     new_port: u16,
@@ -37,7 +37,7 @@ fn scene() -> Scene {
     sandbox.save_settings(&new);
     let old_port = u16::try_from(old.port).unwrap();
     let new_port = u16::try_from(new.port).unwrap();
-    Scene { sandbox, _server: server, before, old_port, new_port }
+    Scene { sandbox, server, before, old_port, new_port }
 }
 
 /// `ftpconf apply --confirm SECONDS`, its stdin held open, its stdout collected; with
@@ -283,5 +283,26 @@ fn a_confirmation_nobody_watches_cannot_be_confirmed_late_and_is_reverted_on_req
     assert!(scene.sandbox.live_config().contains("MaxClients 7"));
     let out = scene.sandbox.ftpconf(&["revert"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_reverted(&scene, watchdog);
+}
+
+#[test]
+fn proftpd_dead_of_the_new_configuration_and_ftpconf_killed_is_brought_back_by_the_watchdog() {
+    // Audit R10: killed between install and verify, and proftpd died meanwhile. The
+    // marker remembers that proftpd served before, so the revert starts it again.
+    let mut scene = scene();
+    let _guard = common::apply::DaemonGuard(scene.sandbox.paths.clone());
+    let waiting = apply_confirm(&scene.sandbox, "2", Some("verify"));
+    let watchdog = watchdog_of(&scene.sandbox);
+    let mut child = waiting.child;
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_file(scene.sandbox.pause_marker());
+    kill_process(Pid::from_raw(scene.server.pid() as i32).unwrap(), Signal::KILL).unwrap();
+    wait_until(Duration::from_secs(5), "proftpd to die", || !scene.server.is_alive());
+    assert!(!greets(scene.old_port) && !greets(scene.new_port), "FTP should be down now");
+    wait_until(Duration::from_secs(15), "the revert at the deadline", || {
+        !marker_exists(&scene.sandbox) && greets(scene.old_port)
+    });
     assert_reverted(&scene, watchdog);
 }
