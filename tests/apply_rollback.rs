@@ -104,18 +104,30 @@ fn the_library_confirm_and_revert_pieces() {
     assert_eq!(sandbox.live_config(), before);
     assert!(greets(server.port));
 
-    // A confirmation abandoned by a dead ftpconf is undone by the next apply.
+    // A confirmation abandoned by a dead ftpconf and its dead watchdog is undone by the
+    // next apply (while the watchdog lives, the next apply is refused: see
+    // tests/confirm_watchdog.rs).
     let mut child =
         sandbox.ftpconf(&["apply", "--confirm", "60"]).stdin(Stdio::piped()).spawn().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !sandbox.paths.state_dir().join("confirm.pending").exists() {
+    while apply::pending_confirmation(&sandbox.paths).is_none_or(|p| p.watchdog_pid.is_none())
+        || !sandbox.live_config().contains("MaxClients 3")
+    {
         assert!(std::time::Instant::now() < deadline, "apply --confirm never got to waiting");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert!(sandbox.live_config().contains("MaxClients 3"));
+    let watchdog = apply::pending_confirmation(&sandbox.paths).unwrap().watchdog_pid.unwrap();
     child.kill().unwrap();
     let _ = child.wait();
     sandbox.save_settings(&old);
+    assert_eq!(apply::run(&sandbox.request(), &mut |_| {}).verdict, Verdict::Refused);
+    let watchdog = rustix::process::Pid::from_raw(watchdog as i32).unwrap();
+    rustix::process::kill_process(watchdog, rustix::process::Signal::KILL).unwrap();
+    while std::fs::read_to_string(format!("/proc/{}/stat", watchdog.as_raw_nonzero()))
+        .is_ok_and(|stat| !stat.contains(") Z"))
+    {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let outcome = apply::run(&sandbox.request(), &mut |_| {});
     assert_eq!(outcome.verdict, Verdict::Applied, "{outcome:#?}");
     assert!(outcome.notes.iter().any(|n| n.contains("never confirmed")), "{:?}", outcome.notes);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::{Cli, Status};
-use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Verdict};
+use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Unconfirmed, Verdict};
 
 /// Prints steps as they run: "  ✓ take the apply lock      0 ms  held by pid 1".
 pub struct StepPrinter {
@@ -118,7 +118,7 @@ pub fn status_of(verdict: Verdict) -> Status {
 
 /// `ftpconf apply [--start] [--confirm SECONDS]`.
 pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
-    let request = request(cli, start);
+    let mut request = request(cli, start);
     let mut printer = StepPrinter::new(cli);
     let Some(seconds) = confirm else {
         let outcome = apply::run(&request, &mut |e| printer.show(e));
@@ -130,19 +130,34 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
     for signal in [SIGINT, SIGTERM, SIGHUP] {
         let _ = signal_hook::flag::register(signal, Arc::clone(&interrupted));
     }
+    request.confirm_within = Duration::from_secs(seconds);
     let pending = match apply::run_pending(&request, &mut |e| printer.show(e)) {
         Ok(pending) => pending,
         Err(outcome) => return report(&outcome),
     };
     println!("{}", pending.outcome().message);
+    let backup = pending.backup().id().to_owned();
+    // Held where the editor holds its own (one registry for every pending apply).
+    let held = Unconfirmed::default();
+    held.put(pending);
     println!(
         "Keep this configuration? Press Enter or type y within {seconds} s; anything else, \
-         end of input or no answer puts backup {} back.",
-        pending.backup().id()
+         end of input or no answer puts backup {backup} back. From another shell: \
+         `ftpconf confirm` keeps it, `ftpconf revert` undoes it; if this ftpconf dies, a \
+         watchdog undoes it at the deadline."
     );
-    if wait_for_confirmation(Duration::from_secs(seconds), &interrupted) {
+    let paths = request.paths.clone();
+    let waiting = || apply::pending_confirmation(&paths).is_some_and(|p| p.backup_id == backup);
+    let keep = wait_for_confirmation(Duration::from_secs(seconds), &interrupted, &waiting);
+    let Some(pending) = held.take() else { return Status::Broken };
+    if keep || !waiting() {
+        // Kept here, or settled from another shell meanwhile (then the outcome says how).
         let outcome = pending.confirm();
-        println!("confirmed: keeping the new configuration");
+        if keep && outcome.verdict == Verdict::Applied {
+            println!("confirmed: keeping the new configuration");
+        } else {
+            println!("{}", outcome.message);
+        }
         status_of(outcome.verdict)
     } else {
         println!("not confirmed: putting the previous configuration back");
@@ -160,7 +175,12 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
 /// Reads one line from stdin (a terminal or not) within `timeout`: Enter, "y" or "yes"
 /// confirm; anything else, end of input, the timeout, Ctrl-C or SIGTERM do not (the
 /// signals then revert at once instead of killing ftpconf mid-wait).
-fn wait_for_confirmation(timeout: Duration, interrupted: &AtomicBool) -> bool {
+/// Also ends (false) when `waiting` says it was settled from another shell.
+fn wait_for_confirmation(
+    timeout: Duration,
+    interrupted: &AtomicBool,
+    waiting: &dyn Fn() -> bool,
+) -> bool {
     let (tx, rx) = mpsc::channel();
     // The reader may outlive the wait; a blocked stdin read cannot be cancelled.
     std::thread::spawn(move || {
@@ -172,7 +192,7 @@ fn wait_for_confirmation(timeout: Duration, interrupted: &AtomicBool) -> bool {
         });
     });
     let deadline = Instant::now() + timeout;
-    while Instant::now() < deadline && !interrupted.load(Ordering::Relaxed) {
+    while Instant::now() < deadline && !interrupted.load(Ordering::Relaxed) && waiting() {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Some(line)) => {
                 return matches!(line.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes");

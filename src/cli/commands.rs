@@ -37,6 +37,9 @@ pub fn run(cli: &Cli) -> Status {
             *grace,
             *json,
         )),
+        Command::Confirm => Ok(super::confirm::settle(cli, true)),
+        Command::Revert => Ok(super::confirm::settle(cli, false)),
+        Command::Watchdog { backup } => Ok(super::confirm::watchdog(cli, backup)),
     };
     outcome.unwrap_or_else(|status| status)
 }

@@ -224,7 +224,7 @@ fn watch_signals(paths: Paths, root: PathBuf, temporary: bool) {
         if let Some(signal) = signals.forever().next() {
             // Held until exit: the editor draws nothing over the restored screen.
             let _output = crate::tui::terminal::restore_for_exit();
-            crate::tui::unconfirmed::revert_all().iter().for_each(|l| eprintln!("{l}"));
+            apply::revert_all().iter().for_each(|l| eprintln!("{l}"));
             let _ = apply::stop_proftpd(&paths);
             if temporary {
                 let _ = std::fs::remove_dir_all(&root);

@@ -3,6 +3,7 @@
 mod apply;
 mod cert;
 mod commands;
+mod confirm;
 mod demo;
 mod service;
 
@@ -175,6 +176,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Keep the configuration an `apply --confirm` (or the editor's `c`) waits on
+    Confirm,
+    /// Put back the configuration an `apply --confirm` (or the editor's `c`) waits on, now
+    Revert,
+    /// Internal: reverts a pending confirmation at its deadline (started by apply)
+    #[command(name = "__watchdog", hide = true)]
+    Watchdog { backup: String },
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {
         /// Install proftpd with apt-get first when it is missing

@@ -125,6 +125,7 @@ impl App {
         let options = self.env.apply.unwrap_or_default();
         let mut request = Request::new(self.env.paths.clone(), self.env.settings_file.clone());
         request.start = options.start;
+        request.confirm_within = options.confirm_after; // the watchdog's deadline too
         request.expected = Some(self.disk);
         request.reason = "apply from the editor".into();
         self.job = Some(Job::spawn(move |progress| match mode {

@@ -75,6 +75,8 @@ impl Sandbox {
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let paths = Paths::new(dir.path());
         proftpd::ensure_runtime_dirs(&paths).expect("runtime dirs");
+        // In-process applies with confirmation start their watchdog from the real binary.
+        ftpconf::proftpd::apply::set_watchdog_program(env!("CARGO_BIN_EXE_ftpconf"));
         Sandbox { dir, paths }
     }
 

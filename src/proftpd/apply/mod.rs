@@ -15,6 +15,7 @@ mod backup;
 mod candidate;
 mod checks;
 mod confirm;
+mod confirm_marker;
 mod install;
 mod lock;
 mod logs;
@@ -22,15 +23,24 @@ mod pipeline;
 mod service;
 mod sources;
 mod steps;
+mod unconfirmed;
 mod undo;
+mod watchdog;
 
 pub use backup::{Backup, KEEP as BACKUPS_KEPT, Manifest, find as find_backup, list as backups};
 pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, proftpd_binary};
-pub use confirm::{Pending, run_pending};
+pub use confirm::{
+    CONFIRM_ENV, Pending, PendingInfo, confirm_wait_from_env, pending_confirmation, run_pending,
+    settle_pending,
+};
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
 pub use pipeline::{rollback, run};
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
+pub use unconfirmed::{Unconfirmed, revert_all};
+pub use watchdog::{
+    SUBCOMMAND as WATCHDOG_SUBCOMMAND, set_watchdog_program, watch as run_watchdog,
+};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -54,6 +64,12 @@ pub struct Request {
     pub reason: String,
     /// How long proftpd gets to answer after a reload or start.
     pub verify_timeout: Duration,
+    /// How long [`run_pending`] keeps the result open before its watchdog reverts it
+    /// (default: [`confirm_wait_from_env`]). Plain applies ignore it.
+    pub confirm_within: Duration,
+    /// Set by [`run_pending`]: record the pending confirmation and start its watchdog
+    /// before installing.
+    pub(crate) arm_watchdog: bool,
 }
 
 impl Request {
@@ -65,6 +81,8 @@ impl Request {
             expected: None,
             reason: "apply".into(),
             verify_timeout: VERIFY_TIMEOUT,
+            confirm_within: confirm_wait_from_env(),
+            arm_watchdog: false,
         }
     }
 }

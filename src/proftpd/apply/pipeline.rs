@@ -56,8 +56,9 @@ pub(crate) fn execute(
 
     let lock = match run.step(Step::Lock, |_| {
         Lock::acquire(paths)
-            .map(|l| (l, format!("pid {}", std::process::id())))
             .map_err(|e| e.to_string())
+            .and_then(|l| super::confirm::none_waiting(paths).map(|()| l))
+            .map(|l| (l, format!("pid {}", std::process::id())))
     }) {
         Ok(lock) => lock,
         Err(message) => {
@@ -252,6 +253,12 @@ fn install_and_reload(
             ),
         })
     };
+    // Before anything could lock the admin out: the deadline must not depend on us.
+    if request.arm_watchdog {
+        let armed = super::watchdog::arm(request, &backup);
+        let armed = armed.map_err(|m| Box::new((Verdict::Refused, Step::Install, m, None)))?;
+        run.note(armed);
+    }
     if let Err(message) = run.step(Step::Install, |_| {
         install::install(paths, &request.settings_file, staged, &backup)
             .map(|()| ((), "proftpd.conf renamed last".to_owned()))

@@ -4,7 +4,6 @@
 use super::Request;
 use super::backup::{self, Backup};
 use super::candidate::{self, ConfigFacts};
-use super::confirm::confirm_marker;
 use super::install;
 use super::service::{self, Expect, Generation};
 use super::steps::{Runner, Step};
@@ -21,18 +20,7 @@ pub(crate) fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), Str
         undo(run, request, &backup, settings_file, serving)
             .map_err(|message| broken_message(request, &backup, &message))?;
     }
-    let marker = confirm_marker(request);
-    if let Ok(id) = std::fs::read_to_string(&marker) {
-        let backup = backup::find(&request.paths, Some(id.trim()))?;
-        run.note(format!(
-            "an earlier `apply --confirm` was never confirmed; putting backup {} back first",
-            backup.id()
-        ));
-        let serving = matches!(status::state(&request.paths), State::Running { .. });
-        undo(run, request, &backup, false, serving)
-            .map_err(|message| broken_message(request, &backup, &message))?;
-        let _ = std::fs::remove_file(&marker);
-    }
+    super::confirm::undo_abandoned(run, &request.paths)?;
     remove_leftovers(request);
     Ok(())
 }

@@ -78,11 +78,9 @@ fn unquote(argument: &str) -> String {
     out
 }
 
-/// The backup a pending `apply --confirm` would put back (its id is in the marker).
+/// The backup a pending `apply --confirm` would put back.
 fn pending_backup(paths: &Paths) -> Option<PathBuf> {
-    let marker = paths.state_dir().join("confirm.pending");
-    let text = input::read_text(&marker, 4096).ok()?;
-    let id = text.lines().next()?.trim();
+    let id = crate::proftpd::apply::pending_confirmation(paths)?.backup_id;
     let valid = !id.is_empty() && !id.contains('/') && !id.starts_with('.');
     valid.then(|| paths.backup_dir().join(id))
 }

@@ -1,8 +1,5 @@
-//! A timed confirmation (`apply --confirm`) still waiting for its answer.
-//!
-//! Until the confirm module offers `pending_confirmation(&Paths)`, this reads the marker
-//! that `apply --confirm` writes (state directory, `confirm.pending`, holding the id of
-//! the backup a revert would restore). The marker records no deadline.
+//! A timed confirmation (`apply --confirm`, the editor's `c`) still waiting for its answer,
+//! as the apply layer records it.
 
 use serde::Serialize;
 
@@ -12,23 +9,20 @@ use crate::paths::Paths;
 pub struct PendingConfirmation {
     /// The backup that is put back unless the change is confirmed.
     pub backup: String,
-    /// When the change was applied (seconds since the epoch).
+    /// When the change was applied (seconds since the epoch), from the marker's time.
     pub since: Option<i64>,
-    /// When it is reverted unless confirmed; `None` when not recorded.
+    /// When the watchdog reverts it unless confirmed (seconds since the epoch).
     pub deadline: Option<i64>,
 }
 
-/// The marker `apply --confirm` keeps while it waits.
-pub fn marker(paths: &Paths) -> std::path::PathBuf {
-    paths.state_dir().join("confirm.pending")
-}
-
 pub fn read(paths: &Paths) -> Option<PendingConfirmation> {
-    let path = marker(paths);
-    let text = std::fs::read_to_string(&path).ok()?;
+    let info = crate::proftpd::apply::pending_confirmation(paths)?;
+    let epoch = |t: std::time::SystemTime| {
+        t.duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
+    };
     Some(PendingConfirmation {
-        backup: crate::visible::line(text.trim()).into_owned(),
-        since: super::status::modified(&path),
-        deadline: None,
+        backup: crate::visible::line(&info.backup_id).into_owned(),
+        since: super::status::modified(&paths.state_dir().join("confirm.pending")),
+        deadline: epoch(info.deadline),
     })
 }
