@@ -95,13 +95,19 @@ pub fn report(outcome: &Outcome) -> Status {
         _ => {
             eprintln!("ftpconf: {}", outcome.message);
             if !outcome.log.is_empty() {
+                // proftpd logs what remote clients send (USER ...): never print it raw.
                 eprintln!("proftpd's log since the apply began:");
-                outcome.log.iter().for_each(|l| eprintln!("  {l}"));
+                outcome.log.iter().for_each(|l| eprintln!("  {}", crate::visible::line(l)));
             }
-            if matches!(outcome.verdict, Verdict::Invalid | Verdict::Refused) {
+            if matches!(outcome.verdict, Verdict::Invalid | Verdict::Refused)
+                && !outcome.needs_attention
+            {
                 eprintln!("ftpconf: nothing was changed");
             }
         }
+    }
+    if outcome.needs_attention {
+        return Status::Attention;
     }
     status_of(outcome.verdict)
 }
@@ -207,5 +213,17 @@ pub fn rollback(cli: &Cli, id: Option<&str>, start: bool) -> Status {
     let request = request(cli, start);
     let mut printer = StepPrinter::new(cli);
     let outcome = apply::rollback(&request, id, &mut |e| printer.show(e));
+    report(&outcome)
+}
+
+/// `ftpconf recover [--discard-journal]`.
+pub fn recover(cli: &Cli, discard_journal: bool) -> Status {
+    let request = request(cli, false);
+    let mut printer = StepPrinter::new(cli);
+    let outcome = if discard_journal {
+        apply::discard_journal(&request, &mut |e| printer.show(e))
+    } else {
+        apply::recover_now(&request, &mut |e| printer.show(e))
+    };
     report(&outcome)
 }

@@ -19,6 +19,7 @@ mod install;
 mod lock;
 mod logs;
 mod pipeline;
+mod recovery;
 mod service;
 mod sources;
 mod steps;
@@ -29,10 +30,13 @@ pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, pr
 pub use confirm::{Pending, run_pending};
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
 pub use pipeline::{rollback, run};
+pub use recovery::{discard_journal, recover_now};
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::paths::Paths;
@@ -54,6 +58,26 @@ pub struct Request {
     pub reason: String,
     /// How long proftpd gets to answer after a reload or start.
     pub verify_timeout: Duration,
+    /// How long each helper program (`proftpd -t`, `systemctl`, `proftpd` start) may run
+    /// before it is killed with its process group ([`child_limit_default`]).
+    pub child_limit: Duration,
+    /// Set it to true to stop the apply: honoured by `proftpd -t` and between the steps up
+    /// to the install; once files are being installed the apply runs to its end.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// Environment variable overriding the helper-program time limit (milliseconds); for
+/// tests and for very slow machines.
+pub const CHILD_TIMEOUT_ENV: &str = "FTPCONF_CHILD_TIMEOUT_MS";
+
+/// 10 s, or `FTPCONF_CHILD_TIMEOUT_MS` when set.
+pub fn child_limit_default() -> Duration {
+    std::env::var(CHILD_TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map(Duration::from_millis)
+        .unwrap_or(crate::proftpd::child::DEFAULT_LIMIT)
 }
 
 impl Request {
@@ -65,7 +89,14 @@ impl Request {
             expected: None,
             reason: "apply".into(),
             verify_timeout: VERIFY_TIMEOUT,
+            child_limit: child_limit_default(),
+            cancel: None,
         }
+    }
+
+    /// Whether the caller asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst))
     }
 }
 
@@ -104,4 +135,7 @@ pub struct Outcome {
     pub backup: Option<Backup>,
     /// Whether proftpd was serving when this finished.
     pub serving: bool,
+    /// An earlier, interrupted apply left something this run could not finish or undo
+    /// (exit status 7); `message` says what and the one command that fixes it.
+    pub needs_attention: bool,
 }
