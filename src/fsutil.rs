@@ -36,8 +36,8 @@ pub fn sync_parent(path: &Path) -> io::Result<()> {
     File::open(parent_of(path))?.sync_all()
 }
 
-/// Creates `dir` and its missing parents with exactly `mode` (set explicitly, so the
-/// umask never widens or narrows it). Existing directories are left as they are.
+/// Creates `dir` with exactly `mode` and its missing parents with 0755 (set explicitly,
+/// so the umask never widens or narrows them). Existing directories are left as they are.
 pub fn ensure_dir(dir: &Path, mode: u32) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
@@ -45,7 +45,7 @@ pub fn ensure_dir(dir: &Path, mode: u32) -> io::Result<()> {
     if let Some(parent) = dir.parent()
         && !parent.as_os_str().is_empty()
     {
-        ensure_dir(parent, mode)?;
+        ensure_dir(parent, 0o755)?;
     }
     match fs::create_dir(dir) {
         Ok(()) => fs::set_permissions(dir, Permissions::from_mode(mode)),
