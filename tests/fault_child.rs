@@ -47,11 +47,8 @@ fn a_config_test_that_never_ends_is_killed_at_the_limit_leaving_nothing() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, store::to_toml(&settings)).unwrap();
         let started = Instant::now();
-        let out = sandbox
-            .ftpconf(&["apply"])
-            .env(ftpconf::proftpd::apply::CHILD_TIMEOUT_ENV, "1500")
-            .output()
-            .unwrap();
+        let out =
+            sandbox.ftpconf(&["apply"]).env("FTPCONF_CHILD_TIMEOUT_MS", "1500").output().unwrap();
         let took = started.elapsed();
         let all = text(&out);
         assert_eq!(out.status.code(), Some(3), "{target}: {all}");

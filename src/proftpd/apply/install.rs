@@ -26,8 +26,11 @@ fn journal(paths: &Paths) -> PathBuf {
 /// How far a journalled change got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
-    /// Files are being renamed (install or restore): the live set may be mixed.
+    /// New files are being renamed into place: the live set may be mixed.
     Renaming,
+    /// A backup is being put back (after a failure): the live set may be mixed, and
+    /// proftpd may have died of the new files.
+    Restoring,
     /// Every new file is in place; proftpd was not told yet (it runs the old ones).
     Installed,
     /// proftpd was told to re-read them; not yet seen serving them.
@@ -38,6 +41,7 @@ impl Phase {
     fn name(self) -> &'static str {
         match self {
             Phase::Renaming => "renaming",
+            Phase::Restoring => "restoring",
             Phase::Installed => "installed",
             Phase::Reloaded => "reloaded",
         }
@@ -80,6 +84,7 @@ impl Journal {
         let phase = match lines.next() {
             Some("installed") => Phase::Installed,
             Some("reloaded") => Phase::Reloaded,
+            Some("restoring") => Phase::Restoring,
             _ => Phase::Renaming,
         };
         let serve = lines.next() == Some("serve");
@@ -144,7 +149,7 @@ pub(crate) fn install(
 
 /// Puts the files of `backup` back (an absent file is removed again). With
 /// `settings_file`, the settings file gets the backup's settings too. The journal
-/// (phase renaming) stays until the caller has brought proftpd back on them.
+/// (phase restoring) stays until the caller has brought proftpd back on them.
 pub(crate) fn restore(
     paths: &Paths,
     settings_file: Option<&Path>,
@@ -172,7 +177,7 @@ pub(crate) fn restore(
     let record = Journal {
         backup_id: backup.id().to_owned(),
         settings: settings_file.is_some(),
-        phase: Phase::Renaming,
+        phase: Phase::Restoring,
         serve,
     };
     record.write(paths)?;

@@ -50,10 +50,18 @@ pub(crate) fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), Stu
                     undo(run, request, &backup, journal.settings, true)
                 }
             },
+            // proftpd was not told yet: it runs (or not) as before that apply.
             Phase::Renaming | Phase::Installed => {
                 run.note(format!(
-                    "an earlier apply was interrupted before proftpd was seen serving it; \
-                     putting its backup {} back first",
+                    "an earlier apply was interrupted before proftpd was told; putting its \
+                     backup {} back first",
+                    backup.id()
+                ));
+                undo(run, request, &backup, journal.settings, running)
+            }
+            Phase::Restoring => {
+                run.note(format!(
+                    "an earlier run was interrupted while putting backup {} back; finishing that first",
                     backup.id()
                 ));
                 undo(run, request, &backup, journal.settings, journal.serve || running)
@@ -184,6 +192,9 @@ pub(crate) fn undo(
     };
     if !should_serve {
         return done("proftpd was not running before and is left stopped");
+    }
+    if !paths.proftpd_conf().exists() && !matches!(status::state(paths), State::Running { .. }) {
+        return done("there was no configuration before; proftpd is left stopped");
     }
     run.step(Step::Recover, |_| {
         let config = std::fs::read_to_string(paths.proftpd_conf())
