@@ -154,3 +154,39 @@ fn a_kill_between_reload_and_verify_is_recovered_by_the_next_run() {
         }
     }
 }
+
+/// Clears the immutable flag again, whatever happens to the test.
+struct Mutable(std::path::PathBuf);
+
+impl Drop for Mutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr").arg("-i").arg(&self.0).status();
+    }
+}
+
+/// R8: an old backup that cannot be removed (an immutable file in it) is a note; the
+/// apply that made a new backup still applies.
+#[test]
+fn a_backup_that_cannot_be_pruned_never_fails_an_apply() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let mut settings = sandbox.settings();
+    for clients in 1..=10 {
+        settings.clients = clients;
+        sandbox.apply_ok(&settings);
+    }
+    let oldest = ftpconf::proftpd::apply::backups(&sandbox.paths).pop().unwrap();
+    let stuck = oldest.dir.join("manifest.json");
+    let status = std::process::Command::new("chattr").arg("+i").arg(&stuck).status();
+    assert!(status.expect("chattr (e2fsprogs) is needed").success());
+    let _guard = Mutable(stuck);
+    settings.clients = 11;
+    let outcome = sandbox.apply_ok(&settings);
+    assert!(
+        outcome.notes.iter().any(|n| n.contains("could not be removed")),
+        "{:?}",
+        outcome.notes
+    );
+    assert!(sandbox.live_config().contains("MaxClients 11"));
+    assert!(outcome.backup.unwrap().dir.is_dir());
+}

@@ -97,7 +97,7 @@ fn same_binary(pid: u32) -> Result<(), String> {
     };
     if (theirs.dev(), theirs.ino()) != (ours.dev(), ours.ino()) {
         return Err(format!(
-            "its program is {}, not {} (if proftpd was upgraded since it started, restart it)",
+            "its program is {}, not {}; if proftpd was upgraded since it started, restart it",
             shown.display(),
             binary.display()
         ));

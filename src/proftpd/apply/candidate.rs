@@ -113,9 +113,9 @@ pub fn config_test(
         TestError::NoVerdict(match e {
             ChildError::TimedOut(_) => format!(
                 "`proftpd -t` {e}: the configuration makes it wait or loop (an Include of \
-                 a FIFO, a device or a huge file in auxiliary_parameters?); nothing was changed"
+                 a FIFO, a device or a huge file in auxiliary_parameters?)"
             ),
-            ChildError::Cancelled => "cancelled while `proftpd -t` ran; nothing was changed".into(),
+            ChildError::Cancelled => "cancelled while `proftpd -t` ran".into(),
             ChildError::Spawn(_) => format!("{} {e}", proftpd.display()),
         })
     })?;

@@ -11,7 +11,6 @@ use super::sources::{read_backup, read_settings};
 use super::steps::{Progress, Runner, Step};
 use super::undo::{broken_message, recover, undo};
 use super::{Outcome, Request, Verdict};
-use crate::proftpd::certs::{self, KeyStatus};
 use crate::proftpd::status::{self, State};
 use crate::settings::Problem;
 
@@ -181,8 +180,8 @@ fn prepare(
     run.step(Step::CheckPort, |_| {
         if let State::NotOurs { pid, why } = &state {
             return Err(format!(
-                "the pid file {} names pid {pid}, which is not the proftpd ftpconf may signal \
-                 ({why}); it was not signalled. Find the real proftpd (`pgrep -a proftpd`) and \
+                "the pid file {} names pid {pid}, which is not the proftpd ftpconf may signal: \
+                 {why}. It was not signalled. Find the real proftpd (`pgrep -a proftpd`) and \
                  fix or remove the pid file",
                 paths.pid_file().display()
             ));
@@ -196,29 +195,7 @@ fn prepare(
     not_cancelled(request)?;
     run.step(Step::CheckTls, |r| {
         crate::fsutil::check_private_dir(&paths.certificate_dir(), "certificate directory")?;
-        if facts.tls_pairs.is_empty() {
-            return Ok(((), "TLS off".to_owned()));
-        }
-        for (cert, key) in &facts.tls_pairs {
-            let (c, k) = (cert.display(), key.display());
-            let refused = match certs::key_status(cert, key) {
-                KeyStatus::Matches => continue,
-                KeyStatus::Unverifiable(why) => {
-                    r.note(format!("the key {k} was not compared with {c}: {why}"));
-                    continue;
-                }
-                KeyStatus::Mismatch => {
-                    format!("the key {k} does not belong to the certificate {c}; FTPS sessions would fail")
-                }
-                KeyStatus::Missing => format!("the key {k} is missing"),
-                KeyStatus::Unreadable(why) => format!("the key {k} {why}"),
-                KeyStatus::Encrypted => {
-                    format!("the key {k} is protected by a passphrase, which proftpd cannot ask for")
-                }
-            };
-            return Err(format!("tls.certificate: {refused}"));
-        }
-        Ok(((), "the key matches the certificate".to_owned()))
+        checks::check_tls(&facts, &mut |note| r.note(note)).map(|d| ((), d))
     })
     .map_err(|m| (Verdict::Refused, m))?;
     not_cancelled(request)?;
