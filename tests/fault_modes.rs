@@ -137,11 +137,23 @@ fn files_planted_by_another_user_are_never_used() {
     assert_eq!(out.status.code(), Some(3), "{all}");
     assert!(all.contains("uid 65534"), "{all}");
     assert_eq!(sandbox.live_config(), live);
+    let listed = text(&sandbox.ftpconf(&["backups"]).output().unwrap());
+    let planted_line = listed.lines().find(|l| l.starts_with("29991231")).unwrap_or_default();
+    assert!(planted_line.contains("NOT USED"), "{listed}");
     // Plain `rollback` takes the newest backup ftpconf wrote itself.
     let out = sandbox.ftpconf(&["rollback"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(!sandbox.live_config().contains("PLANTED"));
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "IMPORTANT ROOT DATA\n");
+
+    // The same for the certificate directory (keys live there).
+    let certs = sandbox.paths.certificate_dir();
+    std::fs::set_permissions(&certs, PermissionsExt::from_mode(0o777)).unwrap();
+    let out = sandbox.ftpconf(&["apply"]).output().unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("certificate directory") && all.contains("chmod go-w"), "{all}");
+    std::fs::set_permissions(&certs, PermissionsExt::from_mode(0o755)).unwrap();
 }
 
 /// Audit row 30: a live proftpd.conf that is a link (here to a root-only file) is not

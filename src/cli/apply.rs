@@ -200,7 +200,17 @@ pub fn backups(cli: &Cli) -> Status {
     println!("{:<24} {:<24} {:>6}  REASON", "ID", "TIME", "PORT");
     for backup in &all {
         let port = backup.manifest.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-        println!("{:<24} {:<24} {port:>6}  {}", backup.id(), backup.time(), backup.manifest.reason);
+        // A backup another user could have written is listed, flagged, and never used.
+        let flag = match backup.check_trusted() {
+            Ok(()) => String::new(),
+            Err(why) => format!("  [NOT USED: {}]", crate::visible::line(&why)),
+        };
+        println!(
+            "{:<24} {:<24} {port:>6}  {}{flag}",
+            crate::visible::line(backup.id()),
+            backup.time(),
+            crate::visible::line(&backup.manifest.reason)
+        );
     }
     if std::io::stdout().is_terminal() {
         println!("`ftpconf rollback` puts the newest back; `ftpconf rollback ID` a given one.");

@@ -140,3 +140,20 @@ fn parent_of(pid: u32) -> Option<u32> {
     let after = &stat[stat.rfind(')')? + 1..];
     after.split_whitespace().nth(1)?.parse().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pid_file_naming_another_process_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::new(dir.path());
+        assert_eq!(state(&paths), State::Stopped);
+        std::fs::create_dir_all(paths.run_dir()).unwrap();
+        std::fs::write(paths.pid_file(), format!("{}\n", std::process::id())).unwrap();
+        assert_eq!(state(&paths), State::Stale { pid: std::process::id() });
+        std::fs::write(paths.pid_file(), "garbage").unwrap();
+        assert_eq!(state(&paths), State::Stopped);
+    }
+}

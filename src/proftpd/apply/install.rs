@@ -193,3 +193,36 @@ pub(crate) fn restore(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journals_round_trip_and_old_ones_read_as_renaming() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::new(dir.path());
+        assert_eq!(Journal::read(&paths), None);
+        let record = Journal {
+            backup_id: "b1".into(),
+            settings: true,
+            phase: Phase::Installed,
+            serve: true,
+        };
+        record.write(&paths).unwrap();
+        assert_eq!(Journal::read(&paths), Some(record.clone()));
+        let later = record.advance(&paths, Phase::Reloaded).unwrap();
+        assert_eq!(Journal::read(&paths).unwrap().phase, Phase::Reloaded);
+        assert!(later.serve);
+        // Written by an earlier ftpconf: id and the settings flag only.
+        std::fs::write(journal_path(&paths), "b0\n\n").unwrap();
+        let old = Journal::read(&paths).unwrap();
+        assert_eq!(
+            (old.backup_id.as_str(), old.settings, old.phase),
+            ("b0", false, Phase::Renaming)
+        );
+        clear_journal(&paths).unwrap();
+        clear_journal(&paths).unwrap();
+        assert_eq!(Journal::read(&paths), None);
+    }
+}
