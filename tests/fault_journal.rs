@@ -190,3 +190,26 @@ fn a_backup_that_cannot_be_pruned_never_fails_an_apply() {
     assert!(sandbox.live_config().contains("MaxClients 11"));
     assert!(outcome.backup.unwrap().dir.is_dir());
 }
+
+/// The confirmation marker of an `apply --confirm` killed while waiting can name a
+/// backup that is gone too: the same exit 7 and the same one command.
+#[test]
+fn a_confirmation_marker_naming_a_missing_backup_does_not_wedge() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let mut settings = sandbox.settings();
+    sandbox.apply_ok(&settings);
+    let marker = sandbox.paths.state_dir().join("confirm.pending");
+    std::fs::write(&marker, "20261128-000000-001").unwrap();
+    let out = sandbox.ftpconf(&["apply"]).output().unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(7), "{all}");
+    assert!(all.contains("ftpconf recover --discard-journal"), "{all}");
+    let out = sandbox.ftpconf(&["recover", "--discard-journal"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!marker.exists());
+    settings.clients = 13;
+    sandbox.save_settings(&settings);
+    let out = sandbox.ftpconf(&["apply"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

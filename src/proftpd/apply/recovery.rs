@@ -1,6 +1,8 @@
 //! `ftpconf recover`: finishing or undoing an interrupted apply on request, and the way
 //! out when its journal names a backup that can no longer be used.
 
+use super::backup::find as find_backup;
+use super::confirm::confirm_marker;
 use super::install::{Journal, clear_journal, journal_path};
 use super::lock::Lock;
 use super::logs::LogMark;
@@ -51,6 +53,21 @@ pub fn discard_journal(request: &Request, progress: &mut dyn FnMut(&Progress)) -
         return locked(run, request, &log);
     };
     let file = journal_path(paths);
+    // A confirmation marker naming a backup that cannot be used wedges the same way.
+    let marker = confirm_marker(request);
+    let stale_marker = std::fs::read_to_string(&marker)
+        .ok()
+        .filter(|id| find_backup(paths, Some(id.trim())).is_err());
+    if let Some(id) = stale_marker {
+        match std::fs::remove_file(&marker) {
+            Ok(()) => run.note(format!(
+                "removed {} (it named backup {}, which cannot be used)",
+                marker.display(),
+                id.trim()
+            )),
+            Err(e) => run.note(format!("cannot remove {}: {e}", marker.display())),
+        }
+    }
     let (verdict, message) = match Journal::read(paths) {
         None => {
             (Verdict::Applied, format!("there is no journal ({} does not exist)", file.display()))

@@ -76,7 +76,19 @@ pub(crate) fn recover(run: &mut Runner<'_>, request: &Request) -> Result<(), Stu
     let marker = confirm_marker(request);
     if let Ok(id) = std::fs::read_to_string(&marker) {
         let stuck = |message| Stuck { verdict: Verdict::Broken, message, attention: false };
-        let backup = backup::find(&request.paths, Some(id.trim())).map_err(stuck)?;
+        let backup = backup::find(&request.paths, Some(id.trim())).map_err(|why| Stuck {
+            verdict: Verdict::Refused,
+            message: format!(
+                "an unconfirmed `apply --confirm` left {}, which names backup {}, but that \
+                 backup cannot be used ({why}). This run changed nothing. The live files are \
+                 those of the unconfirmed apply: {}. To keep them, run \
+                 `ftpconf recover --discard-journal`",
+                marker.display(),
+                id.trim(),
+                describe_live(request)
+            ),
+            attention: true,
+        })?;
         run.note(format!(
             "an earlier `apply --confirm` was never confirmed; putting backup {} back first",
             backup.id()
