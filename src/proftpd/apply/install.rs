@@ -19,10 +19,6 @@ pub fn journal_path(paths: &Paths) -> PathBuf {
     paths.state_dir().join("install.journal")
 }
 
-fn journal(paths: &Paths) -> PathBuf {
-    journal_path(paths)
-}
-
 /// How far a journalled change got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Phase {
@@ -69,13 +65,13 @@ impl Journal {
             self.phase.name(),
             if self.serve { "serve" } else { "" }
         );
-        fsutil::atomic_write(&journal(paths), text.as_bytes(), 0o600)
+        fsutil::atomic_write(&journal_path(paths), text.as_bytes(), 0o600)
     }
 
     /// The journal left by an earlier run, if any (journals from older versions hold
     /// only the first two lines: they were always written while renaming).
     pub fn read(paths: &Paths) -> Option<Journal> {
-        let mut file = fsutil::open_nofollow(&journal(paths)).ok()?;
+        let mut file = fsutil::open_nofollow(&journal_path(paths)).ok()?;
         let mut text = String::new();
         std::io::Read::read_to_string(&mut file, &mut text).ok()?;
         let mut lines = text.lines();
@@ -101,8 +97,8 @@ impl Journal {
 
 /// Removes the journal: the change it recorded is finished (verified or undone).
 pub(crate) fn clear_journal(paths: &Paths) -> std::io::Result<()> {
-    match std::fs::remove_file(journal(paths)) {
-        Ok(()) => fsutil::sync_parent(&journal(paths)),
+    match std::fs::remove_file(journal_path(paths)) {
+        Ok(()) => fsutil::sync_parent(&journal_path(paths)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
