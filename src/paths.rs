@@ -28,6 +28,12 @@ impl Paths {
         &self.root
     }
 
+    /// Whether the root is this machine's real `/`, decided on the resolved path (so
+    /// `/tmp/..` or a link to `/` is the real system, never a sandbox).
+    pub fn is_real_system(&self) -> bool {
+        resolve(&self.root).is_ok_and(|p| p == Path::new("/"))
+    }
+
     fn under(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
@@ -115,6 +121,39 @@ impl Paths {
     }
 }
 
+/// `path` made absolute with `.`/`..` and links resolved in the part that exists; the
+/// rest (a file or directories not created yet) is appended as given.
+pub fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    let absolute = std::path::absolute(path)?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        match existing.canonicalize() {
+            Ok(found) => {
+                let mut out = found;
+                for part in rest.iter().rev() {
+                    out.push(part);
+                }
+                return Ok(out);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                    return Err(e);
+                };
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// A character that may not appear in a path or name written into proftpd.conf: any
+/// control character and the Unicode line and paragraph separators.
+pub fn breaks_lines(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +180,18 @@ mod tests {
         }
         assert_eq!(Paths::default().proftpd_conf(), Path::new("/etc/proftpd/proftpd.conf"));
         assert_eq!(Paths::default().pid_file(), Path::new("/run/proftpd.pid"));
+    }
+
+    #[test]
+    fn the_root_is_decided_on_the_resolved_path() {
+        assert!(Paths::new("/").is_real_system());
+        assert!(Paths::new("/tmp/..").is_real_system());
+        assert!(!Paths::new("/tmp").is_real_system());
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("to-root");
+        std::os::unix::fs::symlink("/", &link).unwrap();
+        assert!(Paths::new(&link).is_real_system());
+        let later = resolve(&link.join("etc/not-yet/x.toml")).unwrap();
+        assert_eq!(later, Path::new("/etc/not-yet/x.toml"));
     }
 }

@@ -10,6 +10,7 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
 use super::{Cli, Status};
 use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Unconfirmed, Verdict};
+use crate::visible;
 
 /// Prints steps as they run: "  ✓ take the apply lock      0 ms  held by pid 1".
 pub struct StepPrinter {
@@ -47,12 +48,12 @@ impl StepPrinter {
                 let _ = writeln!(out, "{cr}{line:<40}");
                 self.open = false;
                 for note in self.held_notes.drain(..) {
-                    let _ = writeln!(out, "      {note}");
+                    let _ = writeln!(out, "      {}", visible::line(&note));
                 }
             }
             Progress::Note(note) if self.open => self.held_notes.push(note.clone()),
             Progress::Note(note) => {
-                let _ = writeln!(out, "      {note}");
+                let _ = writeln!(out, "      {}", visible::line(note));
             }
         }
         let _ = out.flush();
@@ -66,7 +67,7 @@ impl StepPrinter {
             (false, true) => "X",
         };
         // A failure's detail is the error; it is printed in full with the outcome.
-        let detail = if r.ok { r.detail.as_str() } else { "" };
+        let detail = if r.ok { visible::line(&r.detail) } else { "".into() };
         let ms = r.elapsed.as_secs_f64() * 1000.0;
         format!("  {mark} {:<34} {ms:>5.0} ms  {detail}", r.step.title()).trim_end().to_owned()
     }
@@ -91,17 +92,26 @@ pub fn request(cli: &Cli, start: bool) -> Request {
 pub fn report(outcome: &Outcome) -> Status {
     let total: Duration = outcome.steps.iter().map(|s| s.elapsed).sum();
     match outcome.verdict {
-        Verdict::Applied => println!("{} ({} ms in all)", outcome.message, total.as_millis()),
+        Verdict::Applied => {
+            println!("{} ({} ms in all)", visible::text(&outcome.message), total.as_millis())
+        }
         _ => {
-            eprintln!("ftpconf: {}", outcome.message);
+            // Messages quote proftpd and file names, which may hold anything.
+            eprintln!("ftpconf: {}", visible::text(&outcome.message));
             if !outcome.log.is_empty() {
+                // proftpd logs what remote clients send (USER ...): never print it raw.
                 eprintln!("proftpd's log since the apply began:");
-                outcome.log.iter().for_each(|l| eprintln!("  {l}"));
+                outcome.log.iter().for_each(|l| eprintln!("  {}", visible::line(l)));
             }
-            if matches!(outcome.verdict, Verdict::Invalid | Verdict::Refused) {
+            if matches!(outcome.verdict, Verdict::Invalid | Verdict::Refused)
+                && !outcome.needs_attention
+            {
                 eprintln!("ftpconf: nothing was changed");
             }
         }
+    }
+    if outcome.needs_attention {
+        return Status::Interrupted;
     }
     status_of(outcome.verdict)
 }
@@ -214,7 +224,17 @@ pub fn backups(cli: &Cli) -> Status {
     println!("{:<24} {:<24} {:>6}  REASON", "ID", "TIME", "PORT");
     for backup in &all {
         let port = backup.manifest.port.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
-        println!("{:<24} {:<24} {port:>6}  {}", backup.id(), backup.time(), backup.manifest.reason);
+        // A backup another user could have written is listed, flagged, and never used.
+        let flag = match backup.check_trusted() {
+            Ok(()) => String::new(),
+            Err(why) => format!("  [NOT USED: {}]", visible::line(&why)),
+        };
+        println!(
+            "{:<24} {:<24} {port:>6}  {}{flag}",
+            visible::line(backup.id()),
+            backup.time(),
+            visible::line(&backup.manifest.reason)
+        );
     }
     if std::io::stdout().is_terminal() {
         println!("`ftpconf rollback` puts the newest back; `ftpconf rollback ID` a given one.");
@@ -227,5 +247,17 @@ pub fn rollback(cli: &Cli, id: Option<&str>, start: bool) -> Status {
     let request = request(cli, start);
     let mut printer = StepPrinter::new(cli);
     let outcome = apply::rollback(&request, id, &mut |e| printer.show(e));
+    report(&outcome)
+}
+
+/// `ftpconf recover [--discard-journal]`.
+pub fn recover(cli: &Cli, discard_journal: bool) -> Status {
+    let request = request(cli, false);
+    let mut printer = StepPrinter::new(cli);
+    let outcome = if discard_journal {
+        apply::discard_journal(&request, &mut |e| printer.show(e))
+    } else {
+        apply::recover_now(&request, &mut |e| printer.show(e))
+    };
     report(&outcome)
 }

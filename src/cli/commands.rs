@@ -27,6 +27,7 @@ pub fn run(cli: &Cli) -> Status {
         Command::Apply { start, confirm } => Ok(super::apply::apply(cli, *start, *confirm)),
         Command::Backups => Ok(super::apply::backups(cli)),
         Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
+        Command::Recover { discard_journal } => Ok(super::apply::recover(cli, *discard_journal)),
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
         Command::Status { json } => Ok(super::service::status(cli, *json)),
         Command::Service { action, yes } => Ok(super::service::service_action(cli, *action, *yes)),

@@ -30,6 +30,9 @@ pub enum Status {
     Broken = 5,
     /// `status`/`kick`: something needs a person (failed service, configuration changed by hand).
     Attention = 6,
+    /// An interrupted apply left something ftpconf cannot finish or undo by itself (its
+    /// journal names a backup that is gone): the message names the one command to run.
+    Interrupted = 7,
 }
 
 impl From<Status> for ExitCode {
@@ -46,7 +49,8 @@ under ours, file_permissions/directory_permissions are permissions (\"700\").
 Bandwidth takes 500 (KiB/s), 500K, 500M, 1.5 GiB, 2 TB ...; 0 means unlimited.
 
 EXIT STATUS: 0 ok, 1 invalid settings (nothing written), 2 usage error,
-3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back.
+3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back,
+7 an interrupted apply needs attention (the message names the command that fixes it).
 `ftpconf status`: 0 serving, 3 stopped, 6 needs attention (failed, configuration changed by hand).";
 
 /// Configure the FTP service (proftpd) of this NAS.
@@ -183,6 +187,13 @@ pub enum Command {
     /// Internal: reverts a pending confirmation at its deadline (started by apply)
     #[command(name = "__watchdog", hide = true)]
     Watchdog { backup: String },
+    /// Finish or undo an apply that was interrupted (every apply also does this first)
+    Recover {
+        /// Forget the journal of an interrupted apply whose backup is gone, keeping the
+        /// live files as they are
+        #[arg(long)]
+        discard_journal: bool,
+    },
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {
         /// Install proftpd with apt-get first when it is missing
@@ -219,6 +230,59 @@ pub fn open_editor(cli: &Cli, paths: &Paths, settings_file: &std::path::Path) ->
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Err(message) = cli.check_and_resolve() {
+        eprintln!("ftpconf: {message}");
+        return Status::Usage.into();
+    }
     commands::run(&cli).into()
+}
+
+impl Cli {
+    /// Refuses a `--root`, `--config` or host name that could break a line of
+    /// proftpd.conf, and resolves `--root` and `--config` (links, `..`) so that "sandbox
+    /// or real system" is decided on where they really lead.
+    fn check_and_resolve(&mut self) -> Result<(), String> {
+        for (option, path) in [("--root", Some(&self.root)), ("--config", self.config.as_ref())] {
+            let Some(path) = path else { continue };
+            let text = path.to_string_lossy();
+            if let Some(c) = text.chars().find(|&c| crate::paths::breaks_lines(c)) {
+                return Err(format!(
+                    "{option} {}: contains the control character {}; use a path without \
+                     control characters (newline, carriage return, escape, ...)",
+                    crate::visible::line(&text),
+                    crate::visible::line(&c.to_string())
+                ));
+            }
+        }
+        let renders = matches!(
+            self.command,
+            None | Some(Command::Render | Command::Apply { .. } | Command::Demo { .. })
+        );
+        let host = crate::proftpd::render::hostname();
+        if renders && let Some(c) = host.chars().find(|&c| crate::paths::breaks_lines(c)) {
+            return Err(format!(
+                "this machine's host name {} contains the control character {}, which \
+                 cannot go into proftpd.conf (ServerName); set a plain host name \
+                 (`hostnamectl set-hostname NAME`) and try again",
+                crate::visible::line(&host),
+                crate::visible::line(&c.to_string())
+            ));
+        }
+        let resolve = |option: &str, path: &std::path::Path| {
+            crate::paths::resolve(path)
+                .map_err(|e| format!("{option} {}: cannot be resolved: {e}", path.display()))
+        };
+        self.root = resolve("--root", &self.root)?;
+        // Only the directory part: a linked settings file stays the link the admin named.
+        if let Some(config) = &self.config {
+            let name = config.file_name().ok_or_else(|| {
+                format!("--config {}: names a directory, not a file", config.display())
+            })?;
+            let dir = config.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = resolve("--config", dir.unwrap_or(std::path::Path::new(".")))?;
+            self.config = Some(dir.join(name));
+        }
+        Ok(())
+    }
 }

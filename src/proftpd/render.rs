@@ -21,8 +21,8 @@ pub struct Facts {
     pub ftp_group_exists: bool,
     /// The chosen certificate, when TLS is on and it could be read.
     pub certificate: Option<CertFiles>,
-    /// Listen on 127.0.0.1 only. True for a sandbox (`--root` other than `/`), so a
-    /// demo or test server is never reachable from the network.
+    /// Listen on 127.0.0.1 only. True for a sandbox (a `--root` that does not resolve to
+    /// `/`), so a demo or test server is never reachable from the network.
     pub loopback_only: bool,
 }
 
@@ -37,7 +37,7 @@ impl Facts {
             hostname: hostname(),
             ftp_group_exists: system.group_exists("ftp"),
             certificate,
-            loopback_only: system.paths.root() != std::path::Path::new("/"),
+            loopback_only: !system.paths.is_real_system(),
         }
     }
 }
@@ -77,8 +77,17 @@ struct Writer {
 }
 
 impl Writer {
+    /// One line. Whatever could end it early (newline, CR, any other control character
+    /// but tab, U+0085, U+2028/2029: from a host name or a path that never went through
+    /// validation) becomes `?`, so the file never holds a line the settings did not make.
     fn line(&mut self, origin: Origin, args: std::fmt::Arguments<'_>) {
-        let _ = writeln!(self.text, "{:width$}{args}", "", width = self.indent * 2);
+        let text = args.to_string();
+        let safe: String = if text.chars().any(breaks_line) {
+            text.chars().map(|c| if breaks_line(c) { '?' } else { c }).collect()
+        } else {
+            text
+        };
+        let _ = writeln!(self.text, "{:width$}{safe}", "", width = self.indent * 2);
         self.origins.push(origin);
     }
 
@@ -99,6 +108,10 @@ impl Writer {
         self.indent -= 1;
         self.line(origin, args);
     }
+}
+
+fn breaks_line(c: char) -> bool {
+    c != '\t' && crate::paths::breaks_lines(c)
 }
 
 fn on_off(flag: bool) -> &'static str {

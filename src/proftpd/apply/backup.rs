@@ -3,7 +3,13 @@
 //! A backup holds what was live before an apply: proftpd.conf, the login message, the
 //! settings that produced them (the "applied settings" copy) and a small manifest.
 //! A file that did not exist is recorded as absent, so restoring removes it again.
+//!
+//! Backups are ordered by a creation sequence number (a counter in the state directory),
+//! never by the clock: a clock set back or forward cannot make a new backup look old.
+//! Everything is written 0600 in 0700 directories, whatever the umask, and a backup
+//! that another user could have written is never put back.
 
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,6 +33,9 @@ const MANIFEST: &str = "manifest.json";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub id: String,
+    /// Creation order: larger is newer. Absent in backups made before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
     /// Seconds since the epoch.
     pub created: u64,
     pub reason: String,
@@ -48,12 +57,29 @@ impl Backup {
         &self.manifest.id
     }
 
-    /// The content of one of the files, `None` when it was absent.
+    /// The content of one of the files, `None` when it was absent. Links are not
+    /// followed, and a file another user could have written is refused.
     pub fn read(&self, name: &str) -> std::io::Result<Option<String>> {
         if !self.manifest.files.iter().any(|f| f == name) {
             return Ok(None);
         }
-        std::fs::read_to_string(self.dir.join(name)).map(Some)
+        let path = self.dir.join(name);
+        let file = fsutil::open_nofollow(&path)?;
+        trusted(&path, &file.metadata()?).map_err(std::io::Error::other)?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut { file }, &mut text)?;
+        Ok(Some(text))
+    }
+
+    /// Whether ftpconf wrote this backup: the directory and manifest belong to the user
+    /// running ftpconf and no one else can write them. Err says why not.
+    pub fn check_trusted(&self) -> Result<(), String> {
+        for path in [self.dir.clone(), self.dir.join(MANIFEST)] {
+            let meta = std::fs::symlink_metadata(&path)
+                .map_err(|e| format!("backup {}: {}: {e}", self.id(), path.display()))?;
+            trusted(&path, &meta).map_err(|why| format!("backup {}: {why}", self.id()))?;
+        }
+        Ok(())
     }
 
     /// "2026-11-24 11:02:03 UTC".
@@ -62,11 +88,63 @@ impl Backup {
     }
 }
 
-/// Copies the live files into a new backup, then removes the oldest beyond [`KEEP`].
-/// `unapplied` is the settings file's content when it differs from the applied copy.
-pub fn create(paths: &Paths, reason: &str, unapplied: Option<&str>) -> std::io::Result<Backup> {
+/// Not a link, owned by the user running ftpconf, writable by no one else.
+fn trusted(path: &Path, meta: &std::fs::Metadata) -> Result<(), String> {
+    let me = rustix::process::geteuid().as_raw();
+    if meta.file_type().is_symlink() {
+        return Err(format!("{} is a symbolic link, which ftpconf never writes", path.display()));
+    }
+    if meta.uid() != me {
+        return Err(format!(
+            "{} belongs to uid {}, not to uid {me}: ftpconf did not write it",
+            path.display(),
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o022 != 0 {
+        return Err(format!(
+            "{} is writable by others (mode {:o}): it may have been changed",
+            path.display(),
+            meta.mode() & 0o7777
+        ));
+    }
+    Ok(())
+}
+
+/// The creation counter's file in the state directory.
+fn sequence_file(paths: &Paths) -> PathBuf {
+    paths.state_dir().join("backup.seq")
+}
+
+/// The next creation number: one past both the counter and every backup on disk (so a
+/// lost counter file never reuses a number). Call with the apply lock held.
+fn next_sequence(paths: &Paths) -> std::io::Result<u64> {
+    let stored = std::fs::read_to_string(sequence_file(paths))
+        .ok()
+        .and_then(|t| t.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    let on_disk = list(paths).iter().filter_map(|b| b.manifest.seq).max().unwrap_or(0);
+    let next = stored.max(on_disk) + 1;
+    fsutil::atomic_write(&sequence_file(paths), format!("{next}\n").as_bytes(), 0o600)?;
+    Ok(next)
+}
+
+/// A new backup and, when removing old ones failed, a note saying so (never an error:
+/// the apply goes on; the failure only means more backups are kept).
+pub struct Made {
+    pub backup: Backup,
+    pub prune_note: Option<String>,
+}
+
+/// Copies the live files into a new backup, then removes the oldest beyond [`KEEP`]
+/// (never the new one). `unapplied` is the settings file's content when it differs from
+/// the applied copy. Live files are read without following links: a linked
+/// proftpd.conf is refused rather than its target copied.
+pub fn create(paths: &Paths, reason: &str, unapplied: Option<&str>) -> std::io::Result<Made> {
     let root = paths.backup_dir();
-    std::fs::create_dir_all(&root)?;
+    fsutil::ensure_dir(&paths.state_dir(), 0o700)?;
+    fsutil::ensure_dir(&root, 0o700)?;
+    let seq = next_sequence(paths)?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let base = format!("{}-{:03}", format_time(now.as_secs(), "-", "", ""), now.subsec_millis());
     let id = (0..)
@@ -74,6 +152,7 @@ pub fn create(paths: &Paths, reason: &str, unapplied: Option<&str>) -> std::io::
         .find(|id| !root.join(id).exists())
         .unwrap_or(base);
     let staging = tempfile::Builder::new().prefix(".new-backup.").tempdir_in(&root)?;
+    std::fs::set_permissions(staging.path(), std::fs::Permissions::from_mode(0o700))?;
     let mut files = Vec::new();
     let mut port = None;
     let sources = [
@@ -82,7 +161,7 @@ pub fn create(paths: &Paths, reason: &str, unapplied: Option<&str>) -> std::io::
         (SETTINGS, applied_settings_file(paths)),
     ];
     for (name, source) in sources {
-        match std::fs::read(&source) {
+        match read_live(&source) {
             Ok(bytes) => {
                 if name == CONFIG {
                     port = ConfigFacts::read(&String::from_utf8_lossy(&bytes)).port;
@@ -100,56 +179,114 @@ pub fn create(paths: &Paths, reason: &str, unapplied: Option<&str>) -> std::io::
         write_synced(&staging.path().join(UNAPPLIED_SETTINGS), text.as_bytes())?;
         files.push(UNAPPLIED_SETTINGS.to_owned());
     }
-    let manifest =
-        Manifest { id: id.clone(), created: now.as_secs(), reason: reason.to_owned(), port, files };
+    let manifest = Manifest {
+        id: id.clone(),
+        seq: Some(seq),
+        created: now.as_secs(),
+        reason: reason.to_owned(),
+        port,
+        files,
+    };
     let json = serde_json::to_string_pretty(&manifest).map_err(std::io::Error::other)?;
     write_synced(&staging.path().join(MANIFEST), json.as_bytes())?;
     let dir = root.join(&id);
     std::fs::rename(staging.keep(), &dir)?;
     fsutil::sync_parent(&dir)?;
-    prune(paths, KEEP)?;
-    Ok(Backup { dir, manifest })
+    let backup = Backup { dir, manifest };
+    let prune_note = prune(paths, KEEP, backup.id()).err().map(|e| {
+        format!(
+            "old backups could not be removed ({e}); more than {KEEP} are kept in {}",
+            root.display()
+        )
+    });
+    Ok(Made { backup, prune_note })
 }
 
+/// A live file's bytes; a symbolic link is refused, never followed.
+fn read_live(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut file = fsutil::open_nofollow(path).map_err(|e| {
+        if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+            std::io::Error::other(format!(
+                "{} is a symbolic link; ftpconf backs up and replaces only regular files \
+                 (replace the link with a copy of its target)",
+                path.display()
+            ))
+        } else {
+            e
+        }
+    })?;
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Writes a new private (0600) file, whatever the umask.
 fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let mut file = std::fs::File::create(path)?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)?;
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     file.write_all(bytes)?;
     file.sync_all()
 }
 
-/// Every backup, newest first. Directories without a readable manifest are skipped.
+/// Every backup, newest first (by creation number; backups from before numbering come
+/// after, by ID). Directories without a readable manifest are skipped.
 pub fn list(paths: &Paths) -> Vec<Backup> {
     let Ok(entries) = std::fs::read_dir(paths.backup_dir()) else { return Vec::new() };
     let mut found: Vec<Backup> = entries
         .filter_map(|e| {
             let dir = e.ok()?.path();
-            let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
+            let mut text = String::new();
+            let mut file = fsutil::open_nofollow(&dir.join(MANIFEST)).ok()?;
+            std::io::Read::read_to_string(&mut file, &mut text).ok()?;
             let manifest: Manifest = serde_json::from_str(&text).ok()?;
             Some(Backup { dir, manifest })
         })
         .collect();
-    found.sort_by(|a, b| b.manifest.id.cmp(&a.manifest.id));
+    found.sort_by(|a, b| (b.manifest.seq, &b.manifest.id).cmp(&(a.manifest.seq, &a.manifest.id)));
     found
 }
 
-/// The backup `id`, or the newest when `id` is `None`.
+/// The backup `id`, or the newest trusted one when `id` is `None`. A backup another
+/// user could have written is refused, naming why.
 pub fn find(paths: &Paths, id: Option<&str>) -> Result<Backup, String> {
     let all = list(paths);
     match id {
-        None => all
-            .into_iter()
-            .next()
-            .ok_or_else(|| format!("there are no backups in {}", paths.backup_dir().display())),
-        Some(id) => all
-            .into_iter()
-            .find(|b| b.id() == id)
-            .ok_or_else(|| format!("no backup {id:?}; `ftpconf backups` lists them")),
+        None => {
+            let mut refused = Vec::new();
+            for backup in all {
+                match backup.check_trusted() {
+                    Ok(()) => return Ok(backup),
+                    Err(why) => refused.push(why),
+                }
+            }
+            let none = format!("there are no backups in {}", paths.backup_dir().display());
+            Err(if refused.is_empty() {
+                none
+            } else {
+                format!("{none} that ftpconf wrote ({})", refused.join("; "))
+            })
+        }
+        Some(id) => {
+            let backup = all
+                .into_iter()
+                .find(|b| b.id() == id)
+                .ok_or_else(|| format!("no backup {id:?}; `ftpconf backups` lists them"))?;
+            backup.check_trusted().map(|()| backup)
+        }
     }
 }
 
-fn prune(paths: &Paths, keep: usize) -> std::io::Result<()> {
-    for old in list(paths).into_iter().skip(keep) {
+/// Removes the oldest of ftpconf's own backups beyond `keep`, never `just_made`.
+fn prune(paths: &Paths, keep: usize, just_made: &str) -> std::io::Result<()> {
+    let ours: Vec<Backup> = list(paths).into_iter().filter(|b| b.check_trusted().is_ok()).collect();
+    for old in ours.into_iter().skip(keep).filter(|b| b.id() != just_made) {
         std::fs::remove_dir_all(&old.dir)?;
     }
     Ok(())
@@ -193,7 +330,7 @@ mod tests {
     fn backups_keep_absent_files_absent_and_only_the_newest_ten() {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::new(dir.path());
-        let first = create(&paths, "first", None).unwrap();
+        let first = create(&paths, "first", None).unwrap().backup;
         assert!(first.manifest.files.is_empty());
         assert_eq!(first.read(CONFIG).unwrap(), None);
         fsutil::atomic_write(&paths.proftpd_conf(), b"Port 2121\n", 0o644).unwrap();
@@ -208,5 +345,34 @@ mod tests {
         assert_eq!(all[0].read(UNAPPLIED_SETTINGS).unwrap().as_deref(), Some("x"));
         assert_eq!(find(&paths, None).unwrap().id(), all[0].id());
         assert!(find(&paths, Some("nope")).is_err());
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&paths.backup_dir()), 0o700);
+        assert_eq!(mode(&all[0].dir), 0o700);
+        assert_eq!(mode(&all[0].dir.join(CONFIG)), 0o600);
+        assert_eq!(mode(&all[0].dir.join(MANIFEST)), 0o600);
+    }
+
+    #[test]
+    fn order_follows_creation_not_the_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::new(dir.path());
+        let real = create(&paths, "real", None).unwrap().backup;
+        // Ten backups "from the future" (a clock that was ahead), numbered before ours.
+        for n in 0..KEEP {
+            let id = format!("20991231-00000{n}-000");
+            let copy = paths.backup_dir().join(&id);
+            std::fs::create_dir(&copy).unwrap();
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o700)).unwrap();
+            let manifest = Manifest { id: id.clone(), seq: Some(0), ..real.manifest.clone() };
+            write_synced(
+                &copy.join(MANIFEST),
+                serde_json::to_string(&manifest).unwrap().as_bytes(),
+            )
+            .unwrap();
+        }
+        let newest = create(&paths, "after", None).unwrap().backup;
+        let all = list(&paths);
+        assert_eq!(all[0].id(), newest.id());
+        assert!(all.iter().any(|b| b.id() == real.id()), "pruned by its date");
     }
 }

@@ -3,11 +3,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use tempfile::NamedTempFile;
 
 use crate::fsutil;
 use crate::paths::Paths;
+use crate::proftpd::child::{self, ChildError};
 use crate::proftpd::{Origin, Rendered};
 
 /// The files that make up one configuration.
@@ -41,10 +44,23 @@ pub fn applied_settings_file(paths: &Paths) -> PathBuf {
     paths.state_dir().join("applied.toml")
 }
 
+/// proftpd.conf's mode: 0644, or the live file's when that is stricter (an admin who
+/// closed it, e.g. for passwords in Auxiliary Parameters, keeps it closed).
+pub(crate) fn config_mode(paths: &Paths) -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(paths.proftpd_conf())
+        .ok()
+        .filter(|m| m.is_file())
+        .map_or(0o644, |m| m.mode() & 0o644)
+}
+
 impl Candidate {
     pub fn stage(&self, paths: &Paths, settings_file: &Path) -> std::io::Result<Staged> {
-        let config =
-            fsutil::write_temp_beside(&paths.proftpd_conf(), self.files.config.as_bytes(), 0o644)?;
+        let config = fsutil::write_temp_beside(
+            &paths.proftpd_conf(),
+            self.files.config.as_bytes(),
+            config_mode(paths),
+        )?;
         let login_message = fsutil::write_temp_beside(
             &paths.login_message(),
             self.files.login_message.as_bytes(),
@@ -75,19 +91,40 @@ pub fn proftpd_binary() -> Option<PathBuf> {
     fixed.chain(on_path).find(|p| p.is_file())
 }
 
-/// `proftpd -t -c FILE`: Ok, or proftpd's complaint (stderr lines).
-pub fn config_test(proftpd: &Path, config: &Path) -> Result<(), Vec<String>> {
-    let out = Command::new(proftpd)
-        .arg("-t")
-        .arg("-c")
-        .arg(config)
-        .output()
-        .map_err(|e| vec![format!("cannot run {}: {e}", proftpd.display())])?;
+/// Why `proftpd -t` gave no verdict.
+#[derive(Debug)]
+pub enum TestError {
+    /// proftpd refused the configuration: its stderr lines.
+    Refused(Vec<String>),
+    /// It could not run, hung past the limit, or was cancelled (the message says which).
+    NoVerdict(String),
+}
+
+/// `proftpd -t -c FILE` in its own process group, killed at `limit` or on `cancel`.
+pub fn config_test(
+    proftpd: &Path,
+    config: &Path,
+    limit: Duration,
+    cancel: Option<&AtomicBool>,
+) -> Result<(), TestError> {
+    let mut command = Command::new(proftpd);
+    command.arg("-t").arg("-c").arg(config);
+    let out = child::run(&mut command, limit, cancel).map_err(|e| {
+        TestError::NoVerdict(match e {
+            ChildError::TimedOut(_) => format!(
+                "`proftpd -t` {e}: the configuration makes it wait or loop (an Include of \
+                 a FIFO, a device or a huge file in auxiliary_parameters?)"
+            ),
+            ChildError::Cancelled => "cancelled while `proftpd -t` ran".into(),
+            ChildError::Spawn(_) => format!("{} {e}", proftpd.display()),
+        })
+    })?;
     if out.status.success() {
         return Ok(());
     }
-    let text = String::from_utf8_lossy(&out.stderr);
-    Err(text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+    Err(TestError::Refused(
+        out.stderr.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect(),
+    ))
 }
 
 /// Turns proftpd's `fatal: MESSAGE on line N of 'FILE'` into a message that names the

@@ -1,4 +1,5 @@
-//! What `proftpd -t` does not check: the port, and the files the configuration names.
+//! What `proftpd -t` does not check: the port, key/certificate pairs, and the files the
+//! configuration names.
 
 use std::collections::HashSet;
 use std::io::ErrorKind;
@@ -7,6 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::candidate::ConfigFacts;
+use crate::proftpd::certs::{self, KeyStatus};
 
 /// proftpd's port when the configuration names none.
 const DEFAULT_PORT: u16 = 21;
@@ -122,6 +124,37 @@ fn holders(sockets: &HashSet<u64>) -> Vec<(u32, String)> {
         .collect();
     found.sort();
     found
+}
+
+/// Every key belongs to its certificate (`proftpd -t` accepts a mismatched pair, and
+/// every FTPS session then fails). Ok: a detail line; keys that cannot be compared are
+/// passed to `note`.
+pub fn check_tls(facts: &ConfigFacts, note: &mut dyn FnMut(String)) -> Result<String, String> {
+    if facts.tls_pairs.is_empty() {
+        return Ok("TLS off".to_owned());
+    }
+    for (cert, key) in &facts.tls_pairs {
+        let (c, k) = (cert.display(), key.display());
+        let refused = match certs::key_status(cert, key) {
+            KeyStatus::Matches => continue,
+            KeyStatus::Unverifiable(why) => {
+                note(format!("the key {k} was not compared with {c}: {why}"));
+                continue;
+            }
+            KeyStatus::Mismatch => {
+                format!(
+                    "the key {k} does not belong to the certificate {c}; FTPS sessions would fail"
+                )
+            }
+            KeyStatus::Missing => format!("the key {k} is missing"),
+            KeyStatus::Unreadable(why) => format!("the key {k} {why}"),
+            KeyStatus::Encrypted => {
+                format!("the key {k} is protected by a passphrase, which proftpd cannot ask for")
+            }
+        };
+        return Err(format!("tls.certificate: {refused}"));
+    }
+    Ok("the key matches the certificate".to_owned())
 }
 
 /// Every file the configuration names exists and can be read; anonymous directories are

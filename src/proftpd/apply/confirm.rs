@@ -286,6 +286,7 @@ fn plain(paths: &Paths, verdict: Verdict, message: String, backup: Option<Backup
         log: Vec::new(),
         backup,
         serving: matches!(status::state(paths), State::Running { .. }),
+        needs_attention: false,
     }
 }
 

@@ -4,7 +4,7 @@
 use std::fs::{File, OpenOptions, TryLockError};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{Read, Seek, Write};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
 use crate::paths::Paths;
@@ -42,20 +42,40 @@ impl std::fmt::Display for LockError {
 }
 
 impl Lock {
-    /// Takes the lock without waiting and records our pid in it.
+    /// Takes the lock without waiting and records our pid in it. The state directory is
+    /// created 0700 and refused when another user could write into it; the lock file is
+    /// opened without following a symbolic link, so a planted link is never truncated.
     pub fn acquire(paths: &Paths) -> Result<Lock, LockError> {
         let path = paths.lock_file();
         let io = |e: std::io::Error| LockError::Io(format!("{}: {e}", path.display()));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
+        let state = paths.state_dir();
+        crate::fsutil::ensure_dir(&state, 0o700).map_err(io)?;
+        crate::fsutil::check_private_dir(&state, "state directory").map_err(LockError::Io)?;
+        crate::fsutil::check_private_dir(&paths.backup_dir(), "backup directory")
+            .map_err(LockError::Io)?;
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
+            .mode(0o600)
+            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
             .open(&path)
-            .map_err(io)?;
+            .map_err(|e| {
+                if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+                    LockError::Io(format!(
+                        "{} is a symbolic link, not ftpconf's lock file; remove it (`rm {}`) \
+                         and try again",
+                        path.display(),
+                        path.display()
+                    ))
+                } else {
+                    io(e)
+                }
+            })?;
+        if !file.metadata().map_err(io)?.is_file() {
+            return Err(LockError::Io(format!("{} is not a regular file", path.display())));
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {

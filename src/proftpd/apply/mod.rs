@@ -20,6 +20,7 @@ mod install;
 mod lock;
 mod logs;
 mod pipeline;
+mod recovery;
 mod service;
 mod sources;
 mod steps;
@@ -35,6 +36,7 @@ pub use confirm::{
 };
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
 pub use pipeline::{rollback, run};
+pub use recovery::{discard_journal, recover_now};
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
 pub use unconfirmed::{Unconfirmed, revert_all};
@@ -43,6 +45,8 @@ pub use watchdog::{
 };
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::paths::Paths;
@@ -70,6 +74,26 @@ pub struct Request {
     /// Set by [`run_pending`]: record the pending confirmation and start its watchdog
     /// before installing.
     pub(crate) arm_watchdog: bool,
+    /// How long each helper program (`proftpd -t`, `systemctl`, `proftpd` start) may run
+    /// before it is killed with its process group ([`child_limit_default`]).
+    pub child_limit: Duration,
+    /// Set it to true to stop the apply: honoured by `proftpd -t` and between the steps up
+    /// to the install; once files are being installed the apply runs to its end.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+/// Environment variable overriding the helper-program time limit (milliseconds); for
+/// tests and for very slow machines.
+pub const CHILD_TIMEOUT_ENV: &str = "FTPCONF_CHILD_TIMEOUT_MS";
+
+/// 10 s, or `FTPCONF_CHILD_TIMEOUT_MS` when set.
+pub fn child_limit_default() -> Duration {
+    std::env::var(CHILD_TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map(Duration::from_millis)
+        .unwrap_or(crate::proftpd::child::DEFAULT_LIMIT)
 }
 
 impl Request {
@@ -83,7 +107,14 @@ impl Request {
             verify_timeout: VERIFY_TIMEOUT,
             confirm_within: confirm_wait_from_env(),
             arm_watchdog: false,
+            child_limit: child_limit_default(),
+            cancel: None,
         }
+    }
+
+    /// Whether the caller asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst))
     }
 }
 
@@ -122,4 +153,7 @@ pub struct Outcome {
     pub backup: Option<Backup>,
     /// Whether proftpd was serving when this finished.
     pub serving: bool,
+    /// An earlier, interrupted apply left something this run could not finish or undo
+    /// (exit status 7); `message` says what and the one command that fixes it.
+    pub needs_attention: bool,
 }

@@ -1,9 +1,9 @@
 //! The apply itself: the steps in order, and the way back when one fails.
 
 use super::backup::{self, Backup};
-use super::candidate::{self, Candidate, ConfigFacts, applied_settings_file};
+use super::candidate::{self, Candidate, ConfigFacts, TestError, applied_settings_file};
 use super::checks;
-use super::install;
+use super::install::{self, Phase};
 use super::lock::Lock;
 use super::logs::LogMark;
 use super::service::{self, Expect, Generation};
@@ -11,7 +11,6 @@ use super::sources::{read_backup, read_settings};
 use super::steps::{Progress, Runner, Step};
 use super::undo::{broken_message, recover, undo};
 use super::{Outcome, Request, Verdict};
-use crate::proftpd::certs::{self, KeyStatus};
 use crate::proftpd::status::{self, State};
 use crate::settings::Problem;
 
@@ -75,9 +74,16 @@ pub(crate) fn execute(
             );
         }
     };
-    if let Err(message) = recover(&mut run, request) {
-        let outcome =
-            finish(run, paths, (Verdict::Broken, Some(Step::Lock), message), problems, &log, None);
+    if let Err(stuck) = recover(&mut run, request) {
+        let mut outcome = finish(
+            run,
+            paths,
+            (stuck.verdict, Some(Step::Lock), stuck.message),
+            problems,
+            &log,
+            None,
+        );
+        outcome.needs_attention = stuck.attention;
         return (outcome, Some(lock));
     }
 
@@ -134,6 +140,7 @@ fn prepare(
             (candidate, Some(id))
         }
     };
+    not_cancelled(request)?;
     let staged = run
         .step(Step::Render, |_| {
             crate::proftpd::ensure_runtime_dirs(paths)
@@ -145,63 +152,70 @@ fn prepare(
             Ok((staged, format!("{lines} lines")))
         })
         .map_err(|m| (Verdict::Refused, m))?;
+    not_cancelled(request)?;
     run.step(Step::ConfigTest, |_| {
         let proftpd = candidate::proftpd_binary().ok_or((
             "proftpd is not installed (apt-get install proftpd-core proftpd-mod-crypto)".to_owned(),
             false,
         ))?;
-        candidate::config_test(&proftpd, staged.config.path())
+        let cancel = request.cancel.as_deref();
+        candidate::config_test(&proftpd, staged.config.path(), request.child_limit, cancel)
             .map(|()| ((), "accepted".to_owned()))
-            .map_err(|stderr| candidate::explain(&stderr, candidate.rendered.as_ref()))
+            .map_err(|e| match e {
+                TestError::Refused(stderr) => {
+                    candidate::explain(&stderr, candidate.rendered.as_ref())
+                }
+                TestError::NoVerdict(why) => (why, false),
+            })
     })
     .map_err(|(m, in_settings)| {
         (if in_settings && from.is_none() { Verdict::Invalid } else { Verdict::Refused }, m)
     })?;
+    not_cancelled(request)?;
     let facts = ConfigFacts::read(&candidate.files.config);
-    let ours = match status::state(paths) {
+    let state = status::state(paths);
+    let ours = match state {
         State::Running { pid } => Some(pid),
         _ => None,
     };
     run.step(Step::CheckPort, |_| {
+        if let State::NotOurs { pid, why } = &state {
+            return Err(format!(
+                "the pid file {} names pid {pid}, which is not the proftpd ftpconf may signal: \
+                 {why}. It was not signalled. Find the real proftpd (`pgrep -a proftpd`) and \
+                 fix or remove the pid file",
+                paths.pid_file().display()
+            ));
+        }
         if let Some(pid) = ours {
             service::may_signal(pid)?;
         }
         checks::check_port(&facts, ours).map(|d| ((), d))
     })
     .map_err(|m| (Verdict::Refused, m))?;
+    not_cancelled(request)?;
     run.step(Step::CheckTls, |r| {
-        if facts.tls_pairs.is_empty() {
-            return Ok(((), "TLS off".to_owned()));
-        }
-        for (cert, key) in &facts.tls_pairs {
-            let (c, k) = (cert.display(), key.display());
-            let refused = match certs::key_status(cert, key) {
-                KeyStatus::Matches => continue,
-                KeyStatus::Unverifiable(why) => {
-                    r.note(format!("the key {k} was not compared with {c}: {why}"));
-                    continue;
-                }
-                KeyStatus::Mismatch => {
-                    format!("the key {k} does not belong to the certificate {c}; FTPS sessions would fail")
-                }
-                KeyStatus::Missing => format!("the key {k} is missing"),
-                KeyStatus::Unreadable(why) => format!("the key {k} {why}"),
-                KeyStatus::Encrypted => {
-                    format!("the key {k} is protected by a passphrase, which proftpd cannot ask for")
-                }
-            };
-            return Err(format!("tls.certificate: {refused}"));
-        }
-        Ok(((), "the key matches the certificate".to_owned()))
+        crate::fsutil::check_private_dir(&paths.certificate_dir(), "certificate directory")?;
+        checks::check_tls(&facts, &mut |note| r.note(note)).map(|d| ((), d))
     })
     .map_err(|m| (Verdict::Refused, m))?;
+    not_cancelled(request)?;
     run.step(Step::CheckFiles, |r| {
         let (detail, notes) = checks::check_files(&facts, staged.login_message.path())?;
         notes.into_iter().for_each(|n| r.note(n));
         Ok(((), detail))
     })
     .map_err(|m| (Verdict::Refused, m))?;
+    not_cancelled(request)?;
     Ok((candidate, staged, from))
+}
+
+/// Stops before the next step when the caller cancelled (only up to the install).
+fn not_cancelled(request: &Request) -> Result<(), Failure> {
+    if request.cancelled() {
+        return Err((Verdict::Refused, "cancelled before anything changed".to_owned()));
+    }
+    Ok(())
 }
 
 /// A failure after the backup: verdict, failed step, message, the backup made.
@@ -222,13 +236,24 @@ fn install_and_reload(
         None => format!("before {}", request.reason),
     };
     let backup = run
-        .step(Step::Backup, |_| {
+        .step(Step::Backup, |r| {
             let made = backup::create(paths, &reason, unapplied.as_deref())
                 .map_err(|e| format!("cannot back up the live files: {e}"))?;
-            let detail = made.id().to_owned();
-            Ok((made, detail))
+            if let Some(note) = made.prune_note {
+                r.note(note);
+            }
+            let detail = made.backup.id().to_owned();
+            Ok((made.backup, detail))
         })
         .map_err(|m| (Verdict::Refused, Step::Backup, m, None))?;
+    if request.cancelled() {
+        return Err(Box::new((
+            Verdict::Refused,
+            Step::Install,
+            "cancelled before anything changed".to_owned(),
+            Some(backup),
+        )));
+    }
     let touches_settings = candidate.settings_file.is_some();
     let fail = |run: &mut Runner<'_>, step: Step, message: String, running: bool| -> Fatal {
         Box::new(match undo(run, request, &backup, touches_settings, running) {
@@ -259,17 +284,25 @@ fn install_and_reload(
         let armed = armed.map_err(|m| Box::new((Verdict::Refused, Step::Install, m, None)))?;
         run.note(armed);
     }
-    if let Err(message) = run.step(Step::Install, |_| {
-        install::install(paths, &request.settings_file, staged, &backup)
-            .map(|()| ((), "proftpd.conf renamed last".to_owned()))
-            .map_err(|e| format!("cannot put the new files in place: {e}"))
-    }) {
-        let was_running = matches!(status::state(paths), State::Running { .. });
-        return Err(fail(run, Step::Install, message, was_running));
-    }
-
     let systemd = service::systemd_manages(paths);
     let state = status::state(paths);
+    let serve = systemd || request.start || matches!(state, State::Running { .. });
+    let journal = match run.step(Step::Install, |_| {
+        install::install(paths, &request.settings_file, staged, &backup, serve)
+            .map(|journal| (journal, "proftpd.conf renamed last".to_owned()))
+            .map_err(|e| format!("cannot put the new files in place: {e}"))
+    }) {
+        Ok(journal) => journal,
+        Err(message) => {
+            let was_running = matches!(status::state(paths), State::Running { .. });
+            return Err(fail(run, Step::Install, message, was_running));
+        }
+    };
+    let cleared = |run: &mut Runner<'_>| {
+        if let Err(e) = install::clear_journal(paths) {
+            run.note(format!("cannot remove the install journal: {e}; the next run checks it"));
+        }
+    };
     let facts = ConfigFacts::read(&candidate.files.config);
     let port = facts.port.unwrap_or(21);
     let (expect, running_before) = match (&state, systemd) {
@@ -279,9 +312,12 @@ fn install_and_reload(
                 _ => None,
             };
             let before = Generation::now(paths);
-            if let Err(message) =
-                run.step(Step::Reload, |_| service::reload(paths, systemd).map(|d| ((), d)))
-            {
+            let limit = request.child_limit;
+            if let Err(message) = run.step(Step::Reload, |_| {
+                let done = service::reload(paths, systemd, limit)?;
+                let _ = journal.clone().advance(paths, Phase::Reloaded);
+                Ok(((), done))
+            }) {
                 return Err(fail(run, Step::Reload, message, true));
             }
             (
@@ -306,14 +342,17 @@ fn install_and_reload(
                 })
                 .ok();
                 run.note("proftpd is not running; the new configuration is used when it starts (apply --start starts it)");
+                cleared(run);
                 return Ok((backup, false));
             }
             let Some(proftpd) = candidate::proftpd_binary() else {
                 return Err(fail(run, Step::Reload, "proftpd is not installed".into(), false));
             };
-            if let Err(message) =
-                run.step(Step::Reload, |_| service::start(paths, &proftpd, false).map(|d| ((), d)))
-            {
+            if let Err(message) = run.step(Step::Reload, |_| {
+                let done = service::start(paths, &proftpd, false, request.child_limit)?;
+                let _ = journal.clone().advance(paths, Phase::Reloaded);
+                Ok(((), done))
+            }) {
                 return Err(fail(run, Step::Reload, message, false));
             }
             (
@@ -332,6 +371,7 @@ fn install_and_reload(
     }) {
         return Err(fail(run, Step::Verify, message, running_before));
     }
+    cleared(run);
     Ok((backup, true))
 }
 
@@ -361,5 +401,6 @@ pub(crate) fn finish(
         log: log.new_lines(),
         backup,
         serving,
+        needs_attention: false,
     }
 }

@@ -5,40 +5,39 @@ use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, Signal, kill_process};
 
 use crate::paths::Paths;
+use crate::proftpd::child;
 use crate::proftpd::status::{self, State};
 
 /// How long to wait for proftpd to answer after a reload or start. proftpd sleeps
 /// ~0.4 s after a signal before it re-reads its configuration.
 pub const VERIFY_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Whether systemd manages proftpd here: the real root, systemd running, unit active.
+/// Whether systemd manages proftpd here: the real root (resolved, so `/tmp/..` counts),
+/// systemd running, unit active.
 pub fn systemd_manages(paths: &Paths) -> bool {
-    paths.root() == Path::new("/")
+    paths.is_real_system()
         && Path::new("/run/systemd/system").exists()
-        && Command::new("systemctl")
-            .args(["is-active", "--quiet", "proftpd"])
-            .status()
-            .is_ok_and(|s| s.success())
+        && child::run(
+            Command::new("systemctl").args(["is-active", "--quiet", "proftpd"]),
+            child::DEFAULT_LIMIT,
+            None,
+        )
+        .is_ok_and(|done| done.status.success())
 }
 
-fn systemctl(verb: &str) -> Result<String, String> {
-    let out = Command::new("systemctl")
-        .args([verb, "proftpd"])
-        .output()
-        .map_err(|e| format!("cannot run systemctl: {e}"))?;
+fn systemctl(verb: &str, limit: Duration) -> Result<String, String> {
+    let out = child::run(Command::new("systemctl").args([verb, "proftpd"]), limit, None)
+        .map_err(|e| format!("`systemctl {verb} proftpd` {e}"))?;
     if out.status.success() {
         Ok(format!("systemctl {verb} proftpd"))
     } else {
-        Err(format!(
-            "systemctl {verb} proftpd failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
+        Err(format!("systemctl {verb} proftpd failed: {}", out.stderr.trim()))
     }
 }
 
@@ -73,10 +72,11 @@ pub fn may_signal(pid: u32) -> Result<(), String> {
         .map_err(|e| format!("cannot signal proftpd (pid {pid}): {e}; run ftpconf as root"))
 }
 
-/// Sends SIGHUP to the running proftpd (or `systemctl reload`). Returns what was done.
-pub fn reload(paths: &Paths, systemd: bool) -> Result<String, String> {
+/// Sends SIGHUP to the running proftpd (or `systemctl reload`, within `limit`).
+/// Returns what was done.
+pub fn reload(paths: &Paths, systemd: bool, limit: Duration) -> Result<String, String> {
     if systemd {
-        return systemctl("reload");
+        return systemctl("reload", limit);
     }
     match status::state(paths) {
         State::Running { pid } => {
@@ -92,30 +92,26 @@ pub fn reload(paths: &Paths, systemd: bool) -> Result<String, String> {
 /// Starts proftpd on `paths`' configuration: `systemctl start` under systemd (real root
 /// only), else `proftpd -c CONF` in daemon mode. Daemon mode reports success even when
 /// the port cannot be bound, so always [`verify`] afterwards.
-pub fn start(paths: &Paths, proftpd: &Path, restart: bool) -> Result<String, String> {
-    if paths.root() == Path::new("/") && Path::new("/run/systemd/system").exists() {
-        return systemctl(if restart { "restart" } else { "start" });
+/// `limit` bounds the starting command (the daemon itself detaches and closes its
+/// standard streams, so the pipes end when it has started).
+pub fn start(
+    paths: &Paths,
+    proftpd: &Path,
+    restart: bool,
+    limit: Duration,
+) -> Result<String, String> {
+    if paths.is_real_system() && Path::new("/run/systemd/system").exists() {
+        return systemctl(if restart { "restart" } else { "start" }, limit);
     }
-    // A file, not a pipe: the daemon keeps inherited descriptors and a pipe would
-    // never reach end-of-file.
-    let errors = tempfile::tempfile().map_err(|e| e.to_string())?;
-    let status = Command::new(proftpd)
-        .arg("-c")
-        .arg(paths.proftpd_conf())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(errors.try_clone().map_err(|e| e.to_string())?)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", proftpd.display()))?;
-    if status.success() {
+    let mut command = Command::new(proftpd);
+    command.arg("-c").arg(paths.proftpd_conf());
+    let out = child::run(&mut command, limit, None).map_err(|e| {
+        format!("`{} -c {}` {e}", proftpd.display(), paths.proftpd_conf().display())
+    })?;
+    if out.status.success() {
         Ok("started (daemon mode)".to_owned())
     } else {
-        let mut text = String::new();
-        use std::io::{Read, Seek};
-        let mut errors = errors;
-        let _ = errors.rewind();
-        let _ = errors.read_to_string(&mut text);
-        Err(format!("proftpd did not start ({status}): {}", text.trim()))
+        Err(format!("proftpd did not start ({}): {}", out.status, out.stderr.trim()))
     }
 }
 

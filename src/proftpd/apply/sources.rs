@@ -1,6 +1,8 @@
 //! Where a candidate configuration comes from: the settings file (apply) or a backup
 //! (rollback). Both end as the same [`Candidate`] so the later steps treat them alike.
 
+use std::path::Path;
+
 use super::backup;
 use super::candidate::{Candidate, Files};
 use super::lock::{read_with_fingerprint, settings_changed_since};
@@ -9,6 +11,20 @@ use super::steps::{Runner, Step};
 use super::{Request, Verdict};
 use crate::proftpd::{Facts, render};
 use crate::settings::{Problem, System, store, validate};
+
+const MISSING: &str = "the settings file";
+
+/// The settings file is not there: never fall back to built-in defaults, which would
+/// put a different configuration (port 21, TLS off) into service without a word.
+fn missing(path: &Path) -> String {
+    format!(
+        "{MISSING} {} does not exist, so there is nothing to apply (the built-in defaults \
+         are never applied silently). Check the path given with --config; or create the \
+         settings with `ftpconf set KEY=VALUE`, `ftpconf import --truenas FILE`, or the \
+         editor (`ftpconf`), then apply again",
+        path.display()
+    )
+}
 
 pub(crate) fn read_settings(
     run: &mut Runner<'_>,
@@ -29,11 +45,9 @@ pub(crate) fn read_settings(
                 path.display()
             ));
         }
-        let settings = match &text {
-            Some(text) => store::parse(text, &path.display().to_string())
-                .map_err(|e| e.problems.join("\n"))?,
-            None => crate::settings::Settings::default(),
-        };
+        let text = text.ok_or_else(|| missing(path))?;
+        let settings =
+            store::parse(&text, &path.display().to_string()).map_err(|e| e.problems.join("\n"))?;
         let system = System::new(paths.clone());
         let report = validate(&settings, &system);
         for warning in report.warnings() {
@@ -46,14 +60,13 @@ pub(crate) fn read_settings(
             return Err(lines.join("\n"));
         }
         let rendered = render(&settings, &Facts::gather(&settings, &system));
-        let settings_text = text.unwrap_or_else(|| store::to_toml(&settings));
+        let settings_text = text;
         let detail = format!("{} settings valid", crate::settings::Field::ALL.len());
         Ok(((rendered, settings_text), detail))
     });
     let (rendered, settings_text) = read.map_err(|m| {
-        let verdict =
-            if m.contains("changed on disk") { Verdict::Refused } else { Verdict::Invalid };
-        (verdict, m)
+        let refused = m.contains("changed on disk") || m.starts_with(MISSING);
+        (if refused { Verdict::Refused } else { Verdict::Invalid }, m)
     })?;
     Ok(Candidate {
         files: Files {
@@ -72,6 +85,11 @@ pub(crate) fn read_backup(
     id: Option<&str>,
 ) -> Result<(Candidate, String), Failure> {
     run.step(Step::Validate, |r| {
+        // A rollback writes the settings file back: a mistyped --config would create a
+        // second, unseen settings file.
+        if !request.settings_file.exists() {
+            return Err(missing(&request.settings_file));
+        }
         let backup = backup::find(&request.paths, id)?;
         let io = |e: std::io::Error| format!("backup {}: {e}", backup.id());
         let config = backup.read(backup::CONFIG).map_err(io)?.ok_or_else(|| {

@@ -187,6 +187,11 @@ fn stop(paths: &Paths) -> Result<String, ControlError> {
                 "proftpd was not running (the PidFile names pid {pid}, not proftpd; nothing was signalled)"
             ));
         }
+        State::NotOurs { pid, why } => {
+            return Err(refused(format!(
+                "nothing was signalled: pid {pid} is not this proftpd ({why})"
+            )));
+        }
     };
     let target = Pid::from_raw(pid as i32).ok_or_else(|| failed(format!("invalid pid {pid}")))?;
     // The pidfd pins the process: the check below and the signal concern the same one.

@@ -185,6 +185,10 @@ fn run_state(
     }
     match local {
         State::Running { pid } => (RunState::Running, Some(*pid), None),
+        State::NotOurs { pid, why } => {
+            let why = format!("the PidFile names pid {pid}, which is not this proftpd: {why}");
+            (RunState::Failed, None, Some(why))
+        }
         // A master that exited but was not reaped yet (its parent is init) is a zombie.
         State::Stale { pid } if process::parent_and_state(*pid).is_none_or(|(_, s)| s != 'Z') => {
             let why = format!("the PidFile names pid {pid}, which is not proftpd");
