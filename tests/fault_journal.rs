@@ -192,7 +192,8 @@ fn a_backup_that_cannot_be_pruned_never_fails_an_apply() {
 }
 
 /// The confirmation marker of an `apply --confirm` killed while waiting can name a
-/// backup that is gone too: the same exit 7 and the same one command.
+/// backup that is gone too. It wedges nothing: `recover --discard-journal` drops it, and an
+/// apply says what it found and replaces the unconfirmed configuration with its own.
 #[test]
 fn a_confirmation_marker_naming_a_missing_backup_does_not_wedge() {
     proftpd_binary();
@@ -201,15 +202,19 @@ fn a_confirmation_marker_naming_a_missing_backup_does_not_wedge() {
     sandbox.apply_ok(&settings);
     let marker = sandbox.paths.state_dir().join("confirm.pending");
     std::fs::write(&marker, "20261128-000000-001").unwrap();
-    let out = sandbox.ftpconf(&["apply"]).output().unwrap();
-    let all = text(&out);
-    assert_eq!(out.status.code(), Some(7), "{all}");
-    assert!(all.contains("ftpconf recover --discard-journal"), "{all}");
     let out = sandbox.ftpconf(&["recover", "--discard-journal"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("20261128-000000-001"), "{all}");
     assert!(!marker.exists());
+
+    std::fs::write(&marker, "20261128-000000-001").unwrap();
     settings.clients = 13;
     sandbox.save_settings(&settings);
     let out = sandbox.ftpconf(&["apply"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("cannot be read"), "{all}");
+    assert!(!marker.exists());
+    assert!(sandbox.live_config().contains("MaxClients 13"));
 }
