@@ -25,6 +25,7 @@ mod steps;
 mod undo;
 
 pub use backup::{Backup, KEEP as BACKUPS_KEPT, Manifest, find as find_backup, list as backups};
+pub(crate) use candidate::unquote;
 pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, proftpd_binary};
 pub use confirm::{Pending, run_pending};
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};

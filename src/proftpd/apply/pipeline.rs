@@ -188,6 +188,7 @@ fn prepare(
                 KeyStatus::Encrypted => {
                     format!("the key {k} is protected by a passphrase, which proftpd cannot ask for")
                 }
+                KeyStatus::Exposed { mode } => certs::exposed_key_message(key, mode),
             };
             return Err(format!("tls.certificate: {refused}"));
         }
