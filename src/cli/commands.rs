@@ -71,7 +71,7 @@ fn show(cli: &Cli, json: bool) -> Outcome {
     for section in Section::ALL {
         out += &format!("[{}]\n", section.title());
         for field in section.fields() {
-            let value = field.get(&settings).display();
+            let value = visible::line(&field.get(&settings).display()).into_owned();
             let hidden = if field.is_visible(&settings) { "" } else { "  (hidden)" };
             out += &format!("  {:<34} {:<22} {}{hidden}\n", field.label(), value, field.path());
         }
