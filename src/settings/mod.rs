@@ -12,6 +12,9 @@ pub mod truenas;
 mod validate;
 mod value;
 
+#[cfg(test)]
+pub(crate) use validate::tests as validate_tests;
+
 pub use bandwidth::Rate;
 pub use fields::{Field, NO_CERT_REQUEST_TRUENAS_KEY, Section, Settings};
 pub use mode::Mode;

@@ -290,4 +290,4 @@ fn check_risky_choices(report: &mut Report, s: &Settings) {
 
 #[cfg(test)]
 #[path = "validate_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -7,15 +7,22 @@ fn problems(change: impl FnOnce(&mut Settings), field: Field) -> Vec<Problem> {
     check(&s).problems.into_iter().filter(|p| p.field == field).collect()
 }
 
-fn error(change: impl FnOnce(&mut Settings), field: Field) -> String {
-    let found = problems(change, field);
+/// The first error among `found` (the problems on `field`), panicking when there is none.
+pub(crate) fn first_error(found: &[Problem], field: Field) -> String {
     let e = found.iter().find(|p| p.severity == Severity::Error);
     e.unwrap_or_else(|| panic!("no error on {field:?}: {found:?}")).message.clone()
 }
 
-fn no_error(change: impl FnOnce(&mut Settings), field: Field) {
-    let found = problems(change, field);
+pub(crate) fn assert_no_error(found: &[Problem], field: Field) {
     assert!(found.iter().all(|p| p.severity != Severity::Error), "{field:?}: {found:?}");
+}
+
+fn error(change: impl FnOnce(&mut Settings), field: Field) -> String {
+    first_error(&problems(change, field), field)
+}
+
+fn no_error(change: impl FnOnce(&mut Settings), field: Field) {
+    assert_no_error(&problems(change, field), field);
 }
 
 fn warning(change: impl FnOnce(&mut Settings), field: Field) -> String {

@@ -4,6 +4,7 @@ use super::*;
 use crate::paths::Paths;
 use crate::proftpd::directives::{self, owner, sample_renders, server_level_directives};
 use crate::proftpd::{Facts, Origin, render};
+use crate::settings::validate_tests::{assert_no_error, first_error};
 use crate::settings::{Kind, Problem, Severity, Value};
 
 fn system() -> System {
@@ -21,14 +22,11 @@ fn problems_on(system: &System, change: impl FnOnce(&mut Settings), field: Field
 }
 
 fn error(change: impl FnOnce(&mut Settings), field: Field) -> String {
-    let found = problems(change, field);
-    let e = found.iter().find(|p| p.severity == Severity::Error);
-    e.unwrap_or_else(|| panic!("no error on {field:?}: {found:?}")).message.clone()
+    first_error(&problems(change, field), field)
 }
 
 fn no_error(change: impl FnOnce(&mut Settings), field: Field) {
-    let found = problems(change, field);
-    assert!(found.iter().all(|p| p.severity != Severity::Error), "{field:?}: {found:?}");
+    assert_no_error(&problems(change, field), field);
 }
 
 fn anonymous(path: &str) -> impl FnOnce(&mut Settings) {
