@@ -14,85 +14,150 @@ use crate::visible;
 /// the rest parsed as a new line, which the checks here would never see.
 pub const MAX_CONFIG_LINE: usize = 4095;
 
-/// Problems of Auxiliary Parameters `text`; each message starts with "line N:".
+/// How deep `Include` files are followed, and how large one may be.
+const MAX_INCLUDE_DEPTH: usize = 4;
+const MAX_INCLUDE_BYTES: u64 = 1 << 20;
+
+/// Problems of Auxiliary Parameters `text`; each message starts with "line N:". Included
+/// files are checked like the text itself, in the section the `Include` stands in.
 pub fn lint(text: &str, system: &System) -> Vec<String> {
-    let mut problems = Vec::new();
-    let mut open: Vec<(usize, String)> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let n = index + 1;
+    let mut lint = Lint { system, problems: Vec::new() };
+    lint.text(text, "line", true, 0);
+    lint.problems
+}
+
+struct Lint<'a> {
+    system: &'a System,
+    problems: Vec<String>,
+}
+
+impl Lint<'_> {
+    /// Checks `text`; `place` starts each message ("line", or "line 3: /x.conf line");
+    /// `server_wide` says whether the text stands where server-level directives apply.
+    fn text(&mut self, text: &str, place: &str, server_wide: bool, depth: usize) {
+        let mut open: Vec<(usize, String)> = Vec::new();
+        for (index, raw) in text.lines().enumerate() {
+            let at = format!("{place} {}", index + 1);
+            let here_server_wide = server_wide && open.iter().all(|(_, s)| is_server_wide(s));
+            match self.line(raw, &at, &mut open, index + 1) {
+                Some(Line::Directive(name, argument)) => {
+                    if name.eq_ignore_ascii_case("Include") {
+                        self.include(argument, &at, here_server_wide, depth);
+                    }
+                    if here_server_wide && let Some(owners) = owner(name) {
+                        let inside = match open.last() {
+                            Some((_, section)) => {
+                                format!(" (inside <{section}>, which does not narrow it)")
+                            }
+                            None => String::new(),
+                        };
+                        self.problems.push(format!("{at}: {name}{inside} {}", ownership(owners)));
+                    }
+                }
+                Some(Line::Anonymous(argument)) => {
+                    if let Some(why) = anonymous_root(argument, self.system) {
+                        self.problems.push(format!("{at}: {why}"));
+                    }
+                }
+                None => {}
+            }
+        }
+        for (n, name) in open {
+            self.problems.push(format!("{place} {n}: <{name}> is never closed"));
+        }
+    }
+
+    /// Checks one line's form and keeps the open sections; hands back what needs more.
+    fn line<'t>(
+        &mut self,
+        raw: &'t str,
+        at: &str,
+        open: &mut Vec<(usize, String)>,
+        n: usize,
+    ) -> Option<Line<'t>> {
+        let mut problem = |message: String| {
+            self.problems.push(format!("{at}: {message}"));
+            None
+        };
         if raw.len() > MAX_CONFIG_LINE {
-            problems.push(format!(
-                "line {n}: is {} bytes long; proftpd reads at most {MAX_CONFIG_LINE} bytes of a line (comments included) and would take the rest as another line",
+            return problem(format!(
+                "is {} bytes long; proftpd reads at most {MAX_CONFIG_LINE} bytes of a line (comments included) and would take the rest as another line",
                 raw.len()
             ));
-            continue;
         }
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
-            continue;
+            return None;
         }
         if line.ends_with('\\') {
-            problems
-                .push(format!("line {n}: ends with a backslash; write the directive on one line"));
-            continue;
+            return problem("ends with a backslash; write the directive on one line".into());
         }
         if let Some(name) = line.strip_prefix("</") {
             let name = name.strip_suffix('>').unwrap_or(name).trim();
             let shown = visible::line(name);
-            match open.pop() {
-                Some((_, opened)) if opened.eq_ignore_ascii_case(name) => {}
-                Some((at, opened)) => problems.push(format!(
-                    "line {n}: </{shown}> does not match <{opened}> opened on line {at}"
-                )),
-                None => problems
-                    .push(format!("line {n}: </{shown}> closes a section that was never opened")),
-            }
-        } else if let Some(section) = line.strip_prefix('<') {
+            return match open.pop() {
+                Some((_, opened)) if opened.eq_ignore_ascii_case(name) => None,
+                Some((on, opened)) => {
+                    problem(format!("</{shown}> does not match <{opened}> opened on line {on}"))
+                }
+                None => problem(format!("</{shown}> closes a section that was never opened")),
+            };
+        }
+        if let Some(section) = line.strip_prefix('<') {
             let Some(inner) = section.strip_suffix('>') else {
-                problems.push(format!("line {n}: a section line must end with '>'"));
-                continue;
+                return problem("a section line must end with '>'".into());
             };
             let name = first_word(inner);
             if !is_directive_name(name) {
-                problems.push(format!("line {n}: {:?} is not a section name", visible::line(name)));
-                continue;
-            }
-            if name.eq_ignore_ascii_case("Anonymous") {
-                let argument = inner[name.len()..].trim();
-                problems
-                    .extend(anonymous_root(argument, system).map(|why| format!("line {n}: {why}")));
+                return problem(format!("{:?} is not a section name", visible::line(name)));
             }
             open.push((n, name.to_owned()));
+            let argument = inner[name.len()..].trim();
+            return name.eq_ignore_ascii_case("Anonymous").then_some(Line::Anonymous(argument));
+        }
+        let name = first_word(line);
+        if !is_directive_name(name) {
+            return problem(format!(
+                "{:?} is not a directive name (expected letters, digits and '_')",
+                visible::line(name)
+            ));
+        }
+        Some(Line::Directive(name, line[name.len()..].trim()))
+    }
+
+    /// Checks the target of an `Include` and then its content.
+    fn include(&mut self, argument: &str, at: &str, server_wide: bool, depth: usize) {
+        if let Some(why) = include_target(argument) {
+            self.problems.push(format!("{at}: {why}"));
+            return;
+        }
+        let path = unquote(argument);
+        let shown = visible::line(&path).into_owned();
+        if depth >= MAX_INCLUDE_DEPTH {
+            self.problems.push(format!(
+                "{at}: Include {shown:?} is nested more than {MAX_INCLUDE_DEPTH} deep"
+            ));
+            return;
+        }
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let content = if size > MAX_INCLUDE_BYTES {
+            Err(format!("is larger than {MAX_INCLUDE_BYTES} bytes"))
         } else {
-            let name = first_word(line);
-            if !is_directive_name(name) {
-                problems.push(format!(
-                    "line {n}: {:?} is not a directive name (expected letters, digits and '_')",
-                    visible::line(name)
-                ));
-                continue;
-            }
-            if name.eq_ignore_ascii_case("Include") {
-                let argument = line[name.len()..].trim();
-                problems.extend(include_target(argument).map(|why| format!("line {n}: {why}")));
-            }
-            if open.iter().all(|(_, section)| is_server_wide(section))
-                && let Some(owners) = owner(name)
-            {
-                let place = match open.last() {
-                    Some((_, section)) => {
-                        format!(" (inside <{section}>, which does not narrow it)")
-                    }
-                    None => String::new(),
-                };
-                problems.push(format!("line {n}: {name}{place} {}", ownership(owners)));
-            }
+            std::fs::read_to_string(&path).map_err(|e| format!("cannot be read ({e})"))
+        };
+        match content {
+            Ok(text) => self.text(&text, &format!("{at}: {shown} line"), server_wide, depth + 1),
+            Err(why) => self.problems.push(format!("{at}: Include {shown:?} {why}")),
         }
     }
-    for (at, name) in open {
-        problems.push(format!("line {at}: <{name}> is never closed"));
-    }
-    problems
+}
+
+/// A line that needs more than its form checked.
+enum Line<'t> {
+    /// Directive name and its arguments.
+    Directive(&'t str, &'t str),
+    /// The argument of an `<Anonymous>` section.
+    Anonymous(&'t str),
 }
 
 /// `Include` must name one regular, readable file: a FIFO or a device would hang or

@@ -158,6 +158,15 @@ fn include_names_a_regular_readable_file() {
         |s| s.auxiliary_parameters = format!("Include {}", file.display()),
         Field::AuxiliaryParameters,
     );
+    // What an included file says is checked like the text itself, in the same place.
+    let overriding = dir.path().join("override.conf");
+    std::fs::write(&overriding, "# fine\n<IfUser alice>\nDefaultRoot /\n</IfUser>\n").unwrap();
+    let text = format!("Include {}", overriding.display());
+    let e = error(|s| s.auxiliary_parameters = text, Field::AuxiliaryParameters);
+    assert!(e.starts_with(&format!("line 1: {} line 3: DefaultRoot", overriding.display())), "{e}");
+    assert!(e.contains("Always Chroot"), "{e}");
+    let text = format!("<Directory /srv>\nInclude {}\n</Directory>", overriding.display());
+    no_error(|s| s.auxiliary_parameters = text, Field::AuxiliaryParameters);
 }
 
 /// Every directive the renderer writes at server level, for any single change away from
