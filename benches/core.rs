@@ -7,7 +7,8 @@ use std::time::Instant;
 
 use ftpconf::paths::Paths;
 use ftpconf::proftpd::{Facts, render};
-use ftpconf::settings::{Settings, System, store, validate};
+use ftpconf::proftpd::{System, validate};
+use ftpconf::settings::{Settings, store};
 
 fn measure(name: &str, iterations: u32, mut work: impl FnMut()) {
     for _ in 0..iterations / 10 {
@@ -28,7 +29,7 @@ fn main() {
     let mut busy = ftpconf::settings::samples::every_feature_on("/tmp", "nas");
     busy.tls_enable = false;
     busy.display_login = "Welcome\n".repeat(50);
-    busy.auxiliary_parameters = "TimesGMT on\n".repeat(200);
+    busy.auxiliary_parameters = "ShowSymlinks on\n".repeat(200);
     let facts = Facts::gather(&busy, &system);
 
     measure("validate (defaults, quick: as in the editor)", 20_000, || {

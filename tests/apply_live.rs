@@ -49,7 +49,7 @@ fn an_unknown_auxiliary_directive_is_refused_before_reload() {
     let before = sandbox.live_config();
     let mut new = old.clone();
     new.clients = 7;
-    new.auxiliary_parameters = "TimesGMT on\nFooBarBaz on".into();
+    new.auxiliary_parameters = "ShowSymlinks on\nFooBarBaz on".into();
     let outcome = sandbox.apply(&new);
     assert_eq!(outcome.verdict, Verdict::Invalid, "{outcome:#?}");
     assert_eq!(outcome.failed, Some(Step::ConfigTest));

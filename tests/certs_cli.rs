@@ -82,6 +82,9 @@ fn put(sandbox: &Sandbox, name: &str, cert: &str, key: &str) {
     std::fs::create_dir_all(sandbox.paths.certificate_dir()).unwrap();
     std::fs::write(sandbox.paths.certificate_file(name), cert).unwrap();
     std::fs::write(sandbox.paths.certificate_key(name), key).unwrap();
+    // Keys in the store are private, as `cert import` and `cert create` leave them.
+    let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+    std::fs::set_permissions(sandbox.paths.certificate_key(name), private).unwrap();
 }
 
 fn rcgen_pair(edit: impl FnOnce(&mut CertificateParams)) -> (String, String) {

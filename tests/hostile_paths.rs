@@ -5,8 +5,9 @@
 mod common;
 
 use common::Sandbox;
+use ftpconf::proftpd::validate;
 use ftpconf::proftpd::{self, Facts};
-use ftpconf::settings::{Field, validate};
+use ftpconf::settings::Field;
 
 /// Names that need quoting, escaping or care, each served to a real anonymous client.
 const HOSTILE_DIRECTORY_NAMES: &[&str] = &[

@@ -16,8 +16,9 @@ use std::net::IpAddr;
 
 use common::Sandbox;
 use common::conf::{arguments_of, line_number, structure, words};
+use ftpconf::proftpd::validate;
 use ftpconf::proftpd::{self, Facts, Origin, Rendered, certs};
-use ftpconf::settings::{Field, Settings, validate};
+use ftpconf::settings::{Field, Settings};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestCaseResult, TestRunner};
 
@@ -304,8 +305,8 @@ fn hostile_display_login_text_never_reaches_the_configuration() {
 
 /// Lines an administrator might write.
 const AUXILIARY_LINES: &[&str] = &[
-    "TimesGMT on",
-    "AllowOverwrite off",
+    "ShowSymlinks on",
+    "ListOptions -a",
     "  ServerIdent on \"hello %{env:HOME}\"",
     "# a comment ending in a backslash \\",
     "",
@@ -313,8 +314,15 @@ const AUXILIARY_LINES: &[&str] = &[
 ];
 
 /// Lines validation must refuse: directives ftpconf owns, unbalanced sections.
-const BAD_AUXILIARY_LINES: &[&str] =
-    &["Port 2121", "MaxClients 1", "</Global>", "</Anonymous>", "<Limit LOGIN>", "TimesGMT on \\"];
+const BAD_AUXILIARY_LINES: &[&str] = &[
+    "Port 2121",
+    "MaxClients 1",
+    "</Global>",
+    "</Anonymous>",
+    "<Limit LOGIN>",
+    "TimesGMT on",
+    "ShowSymlinks on \\",
+];
 
 /// Sections, balanced, around an ordinary line.
 const SECTIONS: &[(&str, &str)] = &[

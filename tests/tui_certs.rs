@@ -7,7 +7,8 @@ mod tui_support;
 
 use crossterm::event::{Event, KeyCode};
 use ftpconf::proftpd::{self, Facts, certs};
-use ftpconf::settings::{Field, Section, Settings, System, store, validate};
+use ftpconf::proftpd::{System, validate};
+use ftpconf::settings::{Field, Section, Settings, store};
 use ftpconf::tui::Theme;
 use ftpconf::tui::app::Screen;
 use ftpconf::tui::certs::Mode;

@@ -5,7 +5,8 @@
 mod common;
 mod pty_support;
 
-use ftpconf::settings::{Mode, Rate, System, TlsPolicy, store};
+use ftpconf::proftpd::System;
+use ftpconf::settings::{Mode, Rate, TlsPolicy, store};
 use pty_support::{Session, assert_restored};
 
 #[test]
@@ -90,6 +91,8 @@ fn every_setting(no_color: bool, extra: &[&str]) {
     let cert = rcgen::generate_simple_self_signed(vec!["nas.local".into()]).unwrap();
     std::fs::write(paths.certificate_file("nas"), cert.cert.pem()).unwrap();
     std::fs::write(paths.certificate_key("nas"), cert.signing_key.serialize_pem()).unwrap();
+    let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+    std::fs::set_permissions(paths.certificate_key("nas"), private).unwrap();
     let anon = root.path().join("anon");
     std::fs::create_dir(&anon).unwrap();
     let anon = anon.to_str().unwrap().to_owned();
@@ -212,7 +215,7 @@ fn create_a_certificate_in_the_editor_and_serve_it() {
     assert_eq!(saved.certificate, "ftp");
     let system = System::new(paths.clone());
     assert!(
-        ftpconf::settings::validate(&saved, &system)
+        ftpconf::proftpd::validate(&saved, &system)
             .for_field(ftpconf::settings::Field::Certificate)
             .next()
             .is_none(),

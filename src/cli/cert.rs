@@ -9,6 +9,16 @@ use super::{Cli, Status};
 use crate::proftpd::certs::{self, CertInfo, KeyChoice, KeyStatus, NewCert};
 use crate::settings::Severity;
 use crate::settings::store::{self, SettingsFile};
+use crate::visible;
+
+/// A path or text from a file, certificate or directory listing, safe to print.
+fn shown(text: &str) -> String {
+    visible::line(text).into_owned()
+}
+
+fn shown_path(path: &std::path::Path) -> String {
+    shown(&path.to_string_lossy())
+}
 
 #[derive(Debug, Subcommand)]
 pub enum CertCommand {
@@ -117,8 +127,8 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
                 Ok(info) => {
                     eprintln!(
                         "created {} and {} in {} ms",
-                        info.cert_file.display(),
-                        info.key_file.display(),
+                        shown_path(&info.cert_file),
+                        shown_path(&info.key_file),
                         started.elapsed().as_millis()
                     );
                     show(&info)
@@ -129,7 +139,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
         CertCommand::Import { name, cert, key, replace } => {
             match certs::import(&paths, name, cert, key, *replace) {
                 Ok(info) => {
-                    eprintln!("imported {} as {name:?}", cert.display());
+                    eprintln!("imported {} as {name:?}", shown_path(cert));
                     show(&info)
                 }
                 Err(errors) => refuse(&errors, "nothing was imported", Status::Invalid),
@@ -161,7 +171,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
 }
 
 fn refuse(errors: &[String], outcome: &str, status: Status) -> Status {
-    errors.iter().for_each(|e| eprintln!("ftpconf: {e}"));
+    errors.iter().for_each(|e| eprintln!("ftpconf: {}", shown(e)));
     eprintln!("ftpconf: {outcome}");
     status
 }
@@ -185,7 +195,7 @@ fn list(cli: &Cli) -> Status {
         out += &format!(
             "{:<16} {:<24} {:<10} {:<9} {}\n",
             s.name,
-            s.common_name,
+            shown(&s.common_name),
             s.expires.as_deref().unwrap_or("-"),
             if s.key.is_empty() { "-" } else { &s.key },
             s.health()
@@ -196,27 +206,26 @@ fn list(cli: &Cli) -> Status {
 
 /// Prints a certificate's details and problems; `Invalid` when it has errors.
 fn show(info: &CertInfo) -> Status {
-    let mut out = format!("Name:          {}\n", info.name);
-    out += &format!("Certificate:   {}\n", info.cert_file.display());
-    out += &format!("Key file:      {}\n", info.key_file.display());
+    let mut out = format!("Name:          {}\n", shown(&info.name));
+    out += &format!("Certificate:   {}\n", shown_path(&info.cert_file));
+    out += &format!("Key file:      {}\n", shown_path(&info.key_file));
     if let Some(d) = info.details() {
-        out += &format!("Subject:       {}\n", d.subject);
-        out += &format!("Common name:   {}\n", d.common_name.as_deref().unwrap_or("(none)"));
-        out += &format!(
-            "Alt names:     {}\n",
-            if d.alt_names.is_empty() { "(none)".into() } else { d.alt_names.join(", ") }
-        );
-        let issuer = if d.self_signed { "(self-signed)".to_owned() } else { d.issuer.clone() };
+        out += &format!("Subject:       {}\n", shown(&d.subject));
+        out += &format!("Common name:   {}\n", shown(d.common_name.as_deref().unwrap_or("(none)")));
+        let alt_names =
+            if d.alt_names.is_empty() { "(none)".into() } else { d.alt_names.join(", ") };
+        out += &format!("Alt names:     {}\n", shown(&alt_names));
+        let issuer = if d.self_signed { "(self-signed)".to_owned() } else { shown(&d.issuer) };
         out += &format!("Issuer:        {issuer}\n");
-        out += &format!("Serial:        {}\n", d.serial);
+        out += &format!("Serial:        {}\n", shown(&d.serial));
         out += &format!("Valid from:    {}\n", certs::timestamp(d.not_before));
         out += &format!("Valid until:   {}\n", certs::timestamp(d.not_after));
         out += &format!("Key:           {}\n", d.key);
-        out += &format!("Digest:        {}\n", d.digest.name);
+        out += &format!("Digest:        {}\n", shown(&d.digest.name));
         out += &format!("CA:            {}\n", if d.is_ca { "yes" } else { "no" });
         out += &format!("Chain:         {} certificate(s) after the leaf\n", d.chain.len());
         for subject in &d.chain {
-            out += &format!("               {subject}\n");
+            out += &format!("               {}\n", shown(subject));
         }
     }
     let key = match &info.key {
@@ -226,6 +235,7 @@ fn show(info: &CertInfo) -> Status {
         KeyStatus::Encrypted => "encrypted (passphrase)",
         KeyStatus::Mismatch => "DOES NOT MATCH the certificate",
         KeyStatus::Unverifiable(_) => "present, not comparable",
+        KeyStatus::Exposed { .. } => "present, matches, READABLE BY OTHERS",
     };
     out += &format!("Private key:   {key}\n");
     let mut problems = certs::check_info(info);
@@ -235,7 +245,7 @@ fn show(info: &CertInfo) -> Status {
     }
     for p in &problems {
         let tag = if p.severity == Severity::Error { "error" } else { "warning" };
-        out += &format!("{tag}: {}\n", p.message);
+        out += &format!("{tag}: {}\n", shown(&p.message));
     }
     let status = super::commands::emit(&out);
     if problems.iter().any(|p| p.severity == Severity::Error) { Status::Invalid } else { status }

@@ -5,10 +5,11 @@ use std::path::Path;
 use serde_json::{Map, Value as Json};
 
 use super::{Cli, Command, Status};
-use crate::proftpd::{Facts, render};
+use crate::proftpd::{Facts, System, directives, render, validate};
 use crate::settings::{
-    Dialect, Field, Problem, Section, Settings, Severity, System, input, store, truenas, validate,
+    Dialect, Field, Problem, Section, Settings, Severity, input, store, truenas,
 };
+use crate::visible;
 use store::{Saved, SettingsFile};
 
 pub fn run(cli: &Cli) -> Status {
@@ -21,7 +22,7 @@ pub fn run(cli: &Cli) -> Status {
         Command::Set { assignments } => set(cli, assignments),
         Command::Validate => validate_command(cli),
         Command::Render => render_command(cli),
-        Command::Import { truenas } => import(cli, truenas),
+        Command::Import { truenas, trust_options } => import(cli, truenas, *trust_options),
         Command::Export { .. } => export(cli),
         Command::Cert { action } => Ok(super::cert::run(cli, action)),
         Command::Apply { start, confirm } => Ok(super::apply::apply(cli, *start, *confirm)),
@@ -54,7 +55,7 @@ fn system(cli: &Cli) -> System {
 fn load(cli: &Cli) -> Result<Settings, Status> {
     store::load(&cli.settings_file()).map_err(|e| {
         for problem in &e.problems {
-            eprintln!("ftpconf: {problem}");
+            eprintln!("ftpconf: {}", visible::line(problem));
         }
         Status::Invalid
     })
@@ -85,7 +86,7 @@ fn show(cli: &Cli, json: bool) -> Outcome {
     for section in Section::ALL {
         out += &format!("[{}]\n", section.title());
         for field in section.fields() {
-            let value = field.get(&settings).display();
+            let value = visible::line(&field.get(&settings).display()).into_owned();
             let hidden = if field.is_visible(&settings) { "" } else { "  (hidden)" };
             out += &format!("  {:<34} {:<22} {}{hidden}\n", field.label(), value, field.path());
         }
@@ -159,7 +160,7 @@ fn set(cli: &Cli, assignments: &[String]) -> Outcome {
         None if truenas_names => field.truenas_key().to_owned(),
         None => field.path(),
     };
-    errors.iter().for_each(|e| eprintln!("{e}"));
+    errors.iter().for_each(|e| eprintln!("{}", visible::line(e)));
     print_problems(&report.problems, name_of, true);
     if !errors.is_empty() || report.has_errors() {
         eprintln!("ftpconf: nothing was changed");
@@ -199,7 +200,7 @@ fn print_problems(problems: &[Problem], name_of: impl Fn(Field) -> String, to_st
     sorted.sort_by_key(|p| p.severity);
     for p in sorted {
         let tag = if p.severity == Severity::Warning { "warning: " } else { "" };
-        let line = format!("{}: {tag}{}", name_of(p.field), p.message);
+        let line = format!("{}: {tag}{}", name_of(p.field), visible::line(&p.message));
         if to_stderr {
             eprintln!("{line}");
         } else {
@@ -230,18 +231,34 @@ fn render_command(cli: &Cli) -> Outcome {
     Ok(emit(&rendered.config))
 }
 
-fn import(cli: &Cli, source: &Path) -> Outcome {
+fn import(cli: &Cli, source: &Path, trust_options: bool) -> Outcome {
     let text = read_input(source).map_err(|e| {
         eprintln!("ftpconf: cannot read {}: {e}", source.display());
         Status::Invalid
     })?;
     let (mut file, current) = open(cli)?;
     let imported = truenas::import(&text, &current).map_err(|problems| {
-        problems.iter().for_each(|p| eprintln!("{p}"));
+        problems.iter().for_each(|p| eprintln!("{}", visible::line(p)));
         eprintln!("ftpconf: nothing was imported");
         Status::Invalid
     })?;
-    imported.notes.iter().for_each(|n| eprintln!("{n}"));
+    imported.notes.iter().for_each(|n| eprintln!("{}", visible::line(n)));
+    let options = &imported.settings.auxiliary_parameters;
+    let risky = directives::risky_lines(options);
+    if !risky.is_empty() && *options != current.auxiliary_parameters {
+        let lines: Vec<&str> = options.lines().collect();
+        for (n, why) in &risky {
+            let text = lines.get(n - 1).copied().unwrap_or("");
+            eprintln!("options line {n}: {}  ({why})", visible::line(text.trim()));
+        }
+        if !trust_options {
+            eprintln!(
+                "ftpconf: the options (Auxiliary Parameters) above reach beyond the FTP configuration; nothing was imported. Check them, then import again with --trust-options"
+            );
+            return Err(Status::Invalid);
+        }
+        eprintln!("ftpconf: importing the lines above, as --trust-options says");
+    }
     let report = validate(&imported.settings, &system(cli));
     print_problems(&report.problems, |f| f.truenas_key().to_owned(), true);
     if report.has_errors() {

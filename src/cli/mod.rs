@@ -111,6 +111,10 @@ pub enum Command {
         /// The JSON file, or - for standard input
         #[arg(long, value_name = "FILE")]
         truenas: PathBuf,
+        /// Accept Auxiliary Parameters (options) that load modules, include files, run
+        /// commands or hold credentials; without it such lines are shown and refused
+        #[arg(long)]
+        trust_options: bool,
     },
     /// Print the settings as TrueNAS's ftp.config JSON
     Export {

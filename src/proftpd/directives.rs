@@ -1,6 +1,12 @@
-//! proftpd configuration syntax: quoting values and checking Auxiliary Parameters.
+//! proftpd configuration syntax: quoting values, which directives ftpconf writes (read
+//! from the renderer itself) and which Auxiliary Parameters lines are risky.
 
-use crate::settings::Field;
+use std::sync::OnceLock;
+
+use super::certs::{CertFiles, KeyType};
+use super::{Facts, Origin, Rendered, render};
+use crate::paths::Paths;
+use crate::settings::{Field, Settings, samples};
 
 /// Quotes a value so proftpd reads it back as one word, whatever it contains.
 /// Inside double quotes proftpd takes a backslash as "the next character literally".
@@ -18,7 +24,7 @@ pub fn quote(value: &str) -> String {
     out
 }
 
-/// Who decides a top-level directive that ftpconf writes itself.
+/// Who decides a server-level directive that ftpconf writes itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
     /// A setting on the screen.
@@ -27,130 +33,163 @@ pub enum Owner {
     Ftpconf,
 }
 
-/// Top-level directives the generated configuration already contains. proftpd uses the
-/// first occurrence of a directive and silently ignores the rest, so an Auxiliary
-/// Parameters line repeating one of these would look applied and do nothing.
-const OWNED: &[(&str, Owner)] = &[
-    ("Port", Owner::Field(Field::Port)),
-    ("MaxClients", Owner::Field(Field::Clients)),
-    ("MaxConnectionsPerHost", Owner::Field(Field::Connections)),
-    ("MaxLoginAttempts", Owner::Field(Field::LoginAttempts)),
-    ("TimeoutNoTransfer", Owner::Field(Field::NotransferTimeout)),
-    ("TimeoutIdle", Owner::Field(Field::Timeout)),
-    ("DefaultRoot", Owner::Field(Field::AlwaysChroot)),
-    ("IdentLookups", Owner::Field(Field::RequireIdent)),
-    ("Umask", Owner::Field(Field::FilePermissions)),
-    ("TLSEngine", Owner::Field(Field::TlsEnable)),
-    ("TLSRequired", Owner::Field(Field::TlsPolicy)),
-    ("TLSOptions", Owner::Field(Field::TlsEnable)),
-    ("TLSRSACertificateFile", Owner::Field(Field::Certificate)),
-    ("TLSRSACertificateKeyFile", Owner::Field(Field::Certificate)),
-    ("TLSECCertificateFile", Owner::Field(Field::Certificate)),
-    ("TLSECCertificateKeyFile", Owner::Field(Field::Certificate)),
-    ("TLSCertificateChainFile", Owner::Field(Field::Certificate)),
-    ("PassivePorts", Owner::Field(Field::PassivePortMin)),
-    ("AllowForeignAddress", Owner::Field(Field::Fxp)),
-    ("AllowRetrieveRestart", Owner::Field(Field::Resume)),
-    ("AllowStoreRestart", Owner::Field(Field::Resume)),
-    ("UseReverseDNS", Owner::Field(Field::ReverseDns)),
-    ("MasqueradeAddress", Owner::Field(Field::MasqueradeAddress)),
-    ("DisplayLogin", Owner::Field(Field::DisplayLogin)),
-    ("ServerType", Owner::Ftpconf),
-    ("ServerName", Owner::Ftpconf),
-    ("User", Owner::Ftpconf),
-    ("Group", Owner::Ftpconf),
-    ("PidFile", Owner::Ftpconf),
-    ("ScoreboardFile", Owner::Ftpconf),
-    ("SystemLog", Owner::Ftpconf),
-    ("TransferLog", Owner::Ftpconf),
-    ("TLSLog", Owner::Ftpconf),
-    ("TLSProtocol", Owner::Ftpconf),
-    ("TLSVerifyClient", Owner::Ftpconf),
-    ("DelayTable", Owner::Ftpconf),
-    ("ControlsSocket", Owner::Ftpconf),
-    ("WtmpLog", Owner::Ftpconf),
-    ("RequireValidShell", Owner::Ftpconf),
-];
-
-/// Who owns `directive` when it appears at the top level, if anyone.
-pub fn owner(directive: &str) -> Option<Owner> {
-    OWNED.iter().find(|(name, _)| name.eq_ignore_ascii_case(directive)).map(|&(_, owner)| owner)
+impl Owner {
+    fn describe(self) -> String {
+        match self {
+            Owner::Field(field) => format!("the {} field ({})", field.label(), field.path()),
+            Owner::Ftpconf => "ftpconf itself".into(),
+        }
+    }
 }
 
-/// Checks Auxiliary Parameters line by line; each message starts with "line N:".
-pub fn lint_auxiliary(text: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    let mut open: Vec<(usize, String)> = Vec::new();
-    for (index, raw) in text.lines().enumerate() {
-        let n = index + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if line.ends_with('\\') {
-            problems
-                .push(format!("line {n}: ends with a backslash; write the directive on one line"));
-            continue;
-        }
-        if let Some(name) = line.strip_prefix("</") {
-            let name = name.strip_suffix('>').unwrap_or(name).trim();
-            match open.pop() {
-                Some((_, opened)) if opened.eq_ignore_ascii_case(name) => {}
-                Some((at, opened)) => problems.push(format!(
-                    "line {n}: </{name}> does not match <{opened}> opened on line {at}"
-                )),
-                None => problems
-                    .push(format!("line {n}: </{name}> closes a section that was never opened")),
-            }
-        } else if let Some(section) = line.strip_prefix('<') {
-            if !section.ends_with('>') {
-                problems.push(format!("line {n}: a section line must end with '>'"));
-                continue;
-            }
-            let name = first_word(section.trim_end_matches('>'));
-            if !is_directive_name(name) {
-                problems.push(format!("line {n}: {name:?} is not a section name"));
-                continue;
-            }
-            open.push((n, name.to_owned()));
-        } else {
-            let name = first_word(line);
-            if !is_directive_name(name) {
-                problems.push(format!(
-                    "line {n}: {name:?} is not a directive name (expected letters, digits and '_')"
-                ));
-            } else if open.iter().all(|(_, section)| is_server_wide(section)) {
-                match owner(name) {
-                    Some(Owner::Field(field)) => problems.push(format!(
-                        "line {n}: {name} is set by the {} field ({}); change it there",
-                        field.label(),
-                        field.path()
-                    )),
-                    Some(Owner::Ftpconf) => problems.push(format!(
-                        "line {n}: {name} is managed by ftpconf and cannot be overridden here"
-                    )),
-                    None => {}
+/// Directives that may repeat without overriding anything: each `LoadModule` loads
+/// another module.
+const REPEATABLE: &[&str] = &["LoadModule"];
+
+/// Every directive ftpconf writes at server level (top level or inside `<Global>`), with
+/// the owners of its lines, read from what the renderer writes for the defaults and for
+/// every feature switched on, in each kind of machine (sandbox or not, RSA key with a
+/// chain or EC key). proftpd keeps one value for most of these, so an Auxiliary
+/// Parameters line repeating one would either do nothing or override a field.
+pub fn rendered_owners() -> &'static [(String, Vec<Owner>)] {
+    static OWNERS: OnceLock<Vec<(String, Vec<Owner>)>> = OnceLock::new();
+    OWNERS.get_or_init(|| {
+        let mut owners: Vec<(String, Vec<Owner>)> = Vec::new();
+        for rendered in sample_renders() {
+            for (name, origin) in server_level_directives(&rendered) {
+                let owner = match origin {
+                    Origin::Field(field) => Owner::Field(field),
+                    Origin::Fixed | Origin::Auxiliary(_) => Owner::Ftpconf,
+                };
+                match owners.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                    Some((_, list)) if !list.contains(&owner) => list.push(owner),
+                    Some(_) => {}
+                    None => owners.push((name, vec![owner])),
                 }
             }
         }
-    }
-    for (at, name) in open {
-        problems.push(format!("line {at}: <{name}> is never closed"));
-    }
-    problems
+        owners.retain(|(name, _)| !REPEATABLE.iter().any(|r| r.eq_ignore_ascii_case(name)));
+        owners
+    })
 }
 
-/// Sections whose directives still land at server level: there, a directive ftpconf
-/// writes itself would be a second occurrence that proftpd silently ignores.
-fn is_server_wide(section: &str) -> bool {
-    ["Global", "IfModule", "IfDefine"].iter().any(|s| s.eq_ignore_ascii_case(section))
+/// Renders the samples the owner list is read from (Auxiliary Parameters left empty).
+pub fn sample_renders() -> Vec<Rendered> {
+    let mut out = Vec::new();
+    for settings in [Settings::default(), samples::every_feature_on("/srv/ftp", "nas")] {
+        let settings = Settings { auxiliary_parameters: String::new(), ..settings };
+        for loopback_only in [true, false] {
+            for (key_type, has_chain) in [(KeyType::Rsa, true), (KeyType::Ec, false)] {
+                let paths = Paths::new("/");
+                let certificate = Some(CertFiles {
+                    certificate: paths.certificate_file("nas"),
+                    key: paths.certificate_key("nas"),
+                    key_type,
+                    has_chain,
+                });
+                let facts = Facts {
+                    paths,
+                    hostname: "nas".into(),
+                    ftp_group_exists: true,
+                    certificate,
+                    loopback_only,
+                };
+                out.push(render(&settings, &facts));
+            }
+        }
+    }
+    out
 }
 
-fn first_word(line: &str) -> &str {
+/// The directives of `rendered` that apply server-wide, with the origin of their line.
+pub fn server_level_directives(rendered: &Rendered) -> Vec<(String, Origin)> {
+    let mut open: Vec<String> = Vec::new();
+    let mut found = Vec::new();
+    for (line, origin) in rendered.config.lines().zip(&rendered.origins) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with("</") {
+            open.pop();
+        } else if let Some(section) = line.strip_prefix('<') {
+            open.push(first_word(section.trim_end_matches('>')).to_owned());
+        } else if open.iter().all(|s| is_server_wide(s)) {
+            found.push((first_word(line).to_owned(), *origin));
+        }
+    }
+    found
+}
+
+/// Who owns `directive` at server level, if ftpconf writes it.
+pub fn owner(directive: &str) -> Option<&'static [Owner]> {
+    rendered_owners()
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(directive))
+        .map(|(_, owners)| owners.as_slice())
+}
+
+/// "is set by the Port field (general.port)" / "is written by ftpconf itself".
+pub fn ownership(owners: &[Owner]) -> String {
+    if owners.iter().all(|o| *o == Owner::Ftpconf) {
+        return "is written by ftpconf itself and cannot be overridden here".into();
+    }
+    let fields: Vec<String> =
+        owners.iter().filter(|o| **o != Owner::Ftpconf).map(|o| o.describe()).collect();
+    format!("is set by {}; change it there", fields.join(" and "))
+}
+
+/// Sections whose directives still apply to the whole server (or to whole sessions
+/// chosen by a condition): `<Global>` and every conditional `<If…>` section. A directive
+/// ftpconf writes itself is an override there, not a narrowing.
+pub fn is_server_wide(section: &str) -> bool {
+    section.eq_ignore_ascii_case("Global")
+        || section.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("If"))
+}
+
+/// Auxiliary Parameters lines that reach beyond the FTP configuration (load code, read
+/// other files, run commands, connect out with credentials, write files as root, open
+/// directories): (1-based line number, why). An import from elsewhere must not bring
+/// these in unseen.
+pub fn risky_lines(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("</") {
+            continue;
+        }
+        let name = first_word(line.trim_start_matches('<').trim_end_matches('>'));
+        if let Some(why) = risk_of(&name.to_ascii_lowercase()) {
+            found.push((index + 1, format!("{name} {why}")));
+        }
+    }
+    found
+}
+
+fn risk_of(name: &str) -> Option<&'static str> {
+    let why = match name {
+        "loadmodule" | "modulepath" => "loads program code into proftpd",
+        "include" => "reads another file into the configuration",
+        "tlspassphraseprovider" => "runs a program",
+        "setenv" | "unsetenv" => "changes the environment of programs proftpd runs",
+        "authuserfile" | "authgroupfile" => "takes users or groups from another file",
+        "rootlogin" => "can let root log in",
+        "anonymous" => "opens a directory to anonymous users",
+        _ if name.starts_with("exec") => "runs commands",
+        _ if name.starts_with("sql") || name.starts_with("ldap") || name.starts_with("radius") => {
+            "connects to an outside service, possibly with credentials"
+        }
+        _ if name.ends_with("log") => "writes a file as root",
+        _ => return None,
+    };
+    Some(why)
+}
+
+pub(crate) fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or("")
 }
 
-fn is_directive_name(name: &str) -> bool {
+pub(crate) fn is_directive_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -167,30 +206,19 @@ mod tests {
     }
 
     #[test]
-    fn auxiliary_parameters_that_are_fine() {
-        let text = "# comment\nTimesGMT on\n<Directory /mnt/x>\n  AllowOverwrite off\n  Umask 002\n</Directory>\n\nServerIdent on \"hi\"\n<Anonymous /srv/b>\n  MaxClients 3\n</Anonymous>";
-        assert_eq!(lint_auxiliary(text), Vec::<String>::new());
+    fn owners_come_from_the_renderer() {
+        assert_eq!(owner("port"), Some(&[Owner::Field(Field::Port)][..]));
+        assert_eq!(owner("TimesGMT"), Some(&[Owner::Ftpconf][..]));
+        assert!(owner("LoadModule").is_none());
+        assert!(ownership(owner("TimeoutLogin").unwrap()).contains("ftpconf itself"));
+        let transfer = ownership(owner("TransferRate").unwrap());
+        assert!(transfer.contains("Upload") && transfer.contains("Download"), "{transfer}");
     }
 
     #[test]
-    fn auxiliary_parameters_that_are_not() {
-        let cases = [
-            ("MaxClients 50", "set by the Clients field"),
-            ("port 2121", "set by the Port field"),
-            ("PidFile /tmp/x", "managed by ftpconf"),
-            ("</Global>", "never opened"),
-            ("<Directory /x>\nFoo on", "never closed"),
-            ("<Directory /x>\n</Limit>", "does not match"),
-            ("<Directory /x", "must end with '>'"),
-            ("-x on", "not a directive name"),
-            ("Foo on \\", "backslash"),
-            ("<Global>\nMaxClients 1\n</Global>", "set by the Clients field"),
-            ("<IfModule mod_auth.c>\n  TimeoutIdle 1\n</IfModule>", "set by the Timeout field"),
-        ];
-        for (text, expected) in cases {
-            let problems = lint_auxiliary(text);
-            assert!(problems.iter().any(|p| p.contains(expected)), "{text:?}: {problems:?}");
-            assert!(problems.iter().all(|p| p.starts_with("line ")), "{problems:?}");
-        }
+    fn risky_lines_are_found() {
+        let text = "TimesGMT on\nLoadModule mod_exec.c\nExecOnConnect /bin/x\n# Include /x\nSQLConnectInfo db u p\n<Anonymous /srv>\n</Anonymous>\nExtendedLog /etc/x";
+        let lines: Vec<usize> = risky_lines(text).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(lines, vec![2, 3, 5, 6, 8]);
     }
 }

@@ -1,4 +1,5 @@
-//! The proftpd side: configuration syntax, rendering, certificates.
+//! The proftpd side: configuration syntax, rendering, certificates, and validation that
+//! needs the machine (directories, users, certificates) or proftpd's syntax.
 
 pub mod apply;
 pub mod certs;
@@ -7,8 +8,12 @@ pub mod directives;
 pub mod render;
 pub mod service;
 pub mod status;
+mod system;
+mod validate;
 
 pub use render::{Facts, Origin, Rendered, render};
+pub use system::{Account, RESOLVE_TIMEOUT, System};
+pub use validate::{expand_home, exposed_tree, resolve_path, validate};
 
 use std::os::unix::fs::DirBuilderExt;
 

@@ -9,8 +9,9 @@ use std::fmt::Write as _;
 
 use super::certs::{self, CertFiles, KeyType};
 use super::directives::quote;
+use super::system::System;
 use crate::paths::Paths;
-use crate::settings::{Field, Kind, Settings, System};
+use crate::settings::{Field, Kind, Settings};
 
 /// What rendering needs to know about the machine.
 #[derive(Debug, Clone, PartialEq, Eq)]

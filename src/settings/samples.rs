@@ -25,8 +25,8 @@ pub fn every_feature_on(anonymous_path: &str, certificate: &str) -> Settings {
         reverse_dns: true,
         masquerade_address: "192.0.2.10".into(),
         display_login: "Welcome, %U".into(),
-        auxiliary_parameters: "TimesGMT on\n<Directory /mnt>\n  AllowOverwrite off\n</Directory>"
-            .into(),
+        auxiliary_parameters:
+            "ShowSymlinks on\n<Directory /mnt>\n  AllowOverwrite off\n</Directory>".into(),
         local_upload: Rate(100),
         local_download: Rate(200),
         anonymous_upload: Rate(300),

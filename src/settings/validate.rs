@@ -1,4 +1,6 @@
-//! Validation: every problem with a set of settings, each tied to the field it concerns.
+//! The pure rules: every problem a set of settings has on its own, each tied to the field
+//! it concerns. Rules that need the machine or proftpd's syntax (directories, groups,
+//! certificates, Auxiliary Parameters) live in `proftpd::validate`, which runs these first.
 //!
 //! Errors block saving; warnings point at risky but legal choices. All problems are
 //! collected in one pass, so a user sees everything that is wrong at once.
@@ -7,10 +9,9 @@ use std::net::IpAddr;
 
 use super::bandwidth::Rate;
 use super::fields::{Field, Settings};
-use super::system::System;
 use super::tls_policy::TlsPolicy;
 use super::value::{Kind, MAX_LINE, MAX_TEXT, Value};
-use crate::proftpd::{certs, directives};
+use crate::visible;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -51,32 +52,29 @@ impl Report {
         found.into_iter()
     }
 
-    fn error(&mut self, field: Field, message: impl Into<String>) {
+    pub fn error(&mut self, field: Field, message: impl Into<String>) {
         self.push(field, Severity::Error, message.into());
     }
 
-    fn warn(&mut self, field: Field, message: impl Into<String>) {
+    pub fn warn(&mut self, field: Field, message: impl Into<String>) {
         self.push(field, Severity::Warning, message.into());
     }
 
-    fn push(&mut self, field: Field, severity: Severity, message: String) {
+    pub fn push(&mut self, field: Field, severity: Severity, message: String) {
         self.problems.push(Problem { field, severity, message });
     }
 }
 
-/// Checks every rule against `settings` on the machine described by `system`.
-pub fn validate(settings: &Settings, system: &System) -> Report {
+/// Checks every rule that needs nothing but `settings` itself.
+pub fn check(settings: &Settings) -> Report {
     let mut report = Report::default();
     for &field in Field::ALL {
         check_field(&mut report, field, &field.get(settings));
     }
     check_passive_ports(&mut report, settings);
-    check_access(&mut report, settings, system);
-    check_tls(&mut report, settings, system);
-    check_masquerade(&mut report, settings, system);
-    for problem in directives::lint_auxiliary(&settings.auxiliary_parameters) {
-        report.error(Field::AuxiliaryParameters, problem);
-    }
+    check_access(&mut report, settings);
+    check_tls(&mut report, settings);
+    check_masquerade(&mut report, settings);
     check_risky_choices(&mut report, settings);
     report
 }
@@ -108,6 +106,17 @@ fn check_field(report: &mut Report, field: Field, value: &Value) {
                 report.error(
                     field,
                     format!("contains the control character {c:?}; expected {}", kind.accepted()),
+                );
+            } else if let Some(c) = text.chars().find(|&c| visible::is_invisible_format(c)) {
+                // Direction overrides and zero-width characters make a value look like
+                // another one (a path that reads "/srv/ftp" but is not).
+                report.error(
+                    field,
+                    format!(
+                        "contains the invisible formatting character U+{:04X} (it changes how the text around it looks); expected {}",
+                        c as u32,
+                        kind.accepted()
+                    ),
                 );
             }
             if text.contains("%{") {
@@ -152,46 +161,36 @@ fn check_passive_ports(report: &mut Report, s: &Settings) {
     }
 }
 
-fn check_access(report: &mut Report, s: &Settings, system: &System) {
-    if s.anonymous_login {
-        let path = s.anonymous_path.as_str();
-        if path.trim().is_empty() {
+/// The anonymous root as typed. Checked whenever it is set, even while anonymous login is
+/// off, so a bad value is never stored to surprise whoever turns the login on later.
+/// Where it leads on this machine is checked in `proftpd::validate`.
+fn check_access(report: &mut Report, s: &Settings) {
+    let path = s.anonymous_path.as_str();
+    if path.trim().is_empty() {
+        if s.anonymous_login {
             report.error(Field::AnonymousPath, "is required when anonymous login is allowed; expected an absolute path of an existing directory");
-        } else if !path.starts_with('/') {
-            report.error(
-                Field::AnonymousPath,
-                format!("{path:?} is not an absolute path (it must start with /)"),
-            );
-        } else if path.contains('*') {
-            // proftpd refuses the whole configuration: "wildcards not allowed in pathname".
-            report.error(
-                Field::AnonymousPath,
-                format!(
-                    "{path:?} contains '*', which proftpd does not allow in the anonymous path"
-                ),
-            );
-        } else if !system.is_directory(path) {
-            report.error(Field::AnonymousPath, format!("{path:?} is not an existing directory"));
         }
-    }
-    if !s.local_user_login && !system.group_exists("ftp") {
-        let who = if s.anonymous_login { "only anonymous users" } else { "nobody" };
-        report.warn(
-            Field::LocalUserLogin,
-            format!("this system has no group 'ftp', so {who} can log in; create the group and add users to it, or allow local user login"),
+    } else if !path.starts_with('/') {
+        report.error(
+            Field::AnonymousPath,
+            format!("{:?} is not an absolute path (it must start with /)", visible::line(path)),
+        );
+    } else if path.contains('*') {
+        // proftpd refuses the whole configuration: "wildcards not allowed in pathname".
+        report.error(
+            Field::AnonymousPath,
+            format!(
+                "{:?} contains '*', which proftpd does not allow in the anonymous path",
+                visible::line(path)
+            ),
         );
     }
 }
 
-fn check_tls(report: &mut Report, s: &Settings, system: &System) {
+fn check_tls(report: &mut Report, s: &Settings) {
     let name = s.certificate.as_str();
-    if !name.is_empty() && !certs::is_valid_name(name) {
-        report.error(
-            Field::Certificate,
-            format!(
-                "{name:?} is not a certificate name; names use letters, digits, '.', '_' and '-'"
-            ),
-        );
+    if !name.is_empty() && !is_certificate_name(name) {
+        report.error(Field::Certificate, certificate_name_rule(name));
         return;
     }
     if !s.tls_enable {
@@ -202,10 +201,6 @@ fn check_tls(report: &mut Report, s: &Settings, system: &System) {
             Field::Certificate,
             "is required when TLS is enabled; choose a certificate from the certificate directory",
         );
-    } else {
-        for problem in system.certificate_problems(name) {
-            report.push(Field::Certificate, problem.severity, problem.message);
-        }
     }
     if s.tls_policy == TlsPolicy::Off {
         report.warn(Field::TlsPolicy, "TLS is offered but never required, so passwords may still cross the network unencrypted");
@@ -232,24 +227,32 @@ fn check_tls(report: &mut Report, s: &Settings, system: &System) {
     }
 }
 
-fn check_masquerade(report: &mut Report, s: &Settings, system: &System) {
+/// Certificate names become file names: letters, digits, '.', '_' and '-', not starting with '.'.
+pub fn is_certificate_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with('.')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// The error text for a name [`is_certificate_name`] refuses.
+pub fn certificate_name_rule(name: &str) -> String {
+    format!(
+        "{:?} is not a certificate name; names use letters, digits, '.', '_' and '-' (at most 128, not starting with '.')",
+        visible::line(name)
+    )
+}
+
+/// The masquerade address's syntax; whether a name resolves is `proftpd::validate`'s.
+fn check_masquerade(report: &mut Report, s: &Settings) {
     let address = s.masquerade_address.trim();
-    if address.is_empty() || address.parse::<IpAddr>().is_ok() {
+    if address.is_empty() || address.parse::<IpAddr>().is_ok() || is_host_name(address) {
         return;
     }
-    if !is_host_name(address) {
-        report.error(
-            Field::MasqueradeAddress,
-            format!("{address:?} is neither an IP address nor a valid host name"),
-        );
-    } else if system.resolve_names
-        && let Err(why) = system.resolve(address)
-    {
-        report.error(
-            Field::MasqueradeAddress,
-            format!("{why}; use an IP address or a name this system can resolve"),
-        );
-    }
+    report.error(
+        Field::MasqueradeAddress,
+        format!("{:?} is neither an IP address nor a valid host name", visible::line(address)),
+    );
 }
 
 /// RFC 1123 host name: dot-separated labels of letters, digits and inner hyphens.
@@ -287,4 +290,4 @@ fn check_risky_choices(report: &mut Report, s: &Settings) {
 
 #[cfg(test)]
 #[path = "validate_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -19,10 +19,8 @@ use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
 use crate::proftpd::apply::Fingerprint;
 use crate::proftpd::certs::NewCert;
-use crate::proftpd::{self, Facts};
-use crate::settings::{
-    Field, Kind, Problem, Report, Section, Settings, Severity, System, validate,
-};
+use crate::proftpd::{self, Facts, System, validate};
+use crate::settings::{Field, Kind, Problem, Report, Section, Settings, Severity};
 
 /// Where the editor works and what it shows about the machine. Tests replace the
 /// machine-specific texts (host, service state, file name) to keep snapshots stable.

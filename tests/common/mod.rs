@@ -22,8 +22,8 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 use ftpconf::paths::Paths;
-use ftpconf::proftpd::{self, Facts, Rendered, certs};
-use ftpconf::settings::{Settings, System, validate};
+use ftpconf::proftpd::{self, Facts, Rendered, System, certs, validate};
+use ftpconf::settings::Settings;
 
 /// The proftpd binary; panics loudly when it is not installed.
 pub fn proftpd_binary() -> PathBuf {

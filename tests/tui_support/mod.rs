@@ -54,6 +54,8 @@ impl Sandbox {
         std::fs::write(self.paths.certificate_file(name), cert.cert.pem()).expect("crt");
         let key = self.paths.certificate_key(name);
         std::fs::write(&key, cert.signing_key.serialize_pem()).expect("key");
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o600);
+        std::fs::set_permissions(&key, private).expect("key mode");
         // A key readable by others is a (deserved) health warning; keep it private.
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).expect("chmod");

@@ -192,7 +192,9 @@ impl ConfigFacts {
         for raw in config.lines() {
             let line = raw.trim();
             if let Some(inner) = line.strip_prefix("<Anonymous").and_then(|l| l.strip_suffix('>')) {
-                facts.anonymous_dirs.push(unquote(inner.trim()).into());
+                facts
+                    .anonymous_dirs
+                    .push(crate::proftpd::expand_home(&unquote(inner.trim())).into());
                 continue;
             }
             let (name, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));

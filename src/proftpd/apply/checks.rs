@@ -151,6 +151,7 @@ pub fn check_tls(facts: &ConfigFacts, note: &mut dyn FnMut(String)) -> Result<St
             KeyStatus::Encrypted => {
                 format!("the key {k} is protected by a passphrase, which proftpd cannot ask for")
             }
+            KeyStatus::Exposed { mode } => certs::exposed_key_message(key, mode),
         };
         return Err(format!("tls.certificate: {refused}"));
     }

@@ -9,8 +9,8 @@ use super::lock::{read_with_fingerprint, settings_changed_since};
 use super::pipeline::Failure;
 use super::steps::{Runner, Step};
 use super::{Request, Verdict};
-use crate::proftpd::{Facts, render};
-use crate::settings::{Problem, System, store, validate};
+use crate::proftpd::{Facts, System, render, validate};
+use crate::settings::{Problem, store};
 
 const MISSING: &str = "the settings file";
 

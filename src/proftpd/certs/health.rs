@@ -86,15 +86,15 @@ pub fn problems(info: &CertInfo, now: OffsetDateTime) -> Vec<CertProblem> {
             "key unverifiable",
             format!("cannot check that {key_file} belongs to the certificate: {why}"),
         ),
+        // Reported below from the key's mode, like every key in the store.
+        KeyStatus::Exposed { .. } => {}
     }
-    if let Some(mode) = info.key_mode.filter(|m| m & 0o077 != 0) {
-        found.push(CertProblem {
-            severity: Severity::Warning,
-            summary: "key readable by others".into(),
-            message: format!(
-                "the private key {key_file} has mode {mode:04o}, so other users can read it; run chmod 600 on it"
-            ),
-        });
+    if let Some(mode) = info.key_mode.filter(|m| super::is_exposed(*m)) {
+        error(
+            &mut found,
+            "key readable by others",
+            super::exposed_key_message(&info.key_file, mode),
+        );
     }
     let Some(d) = details else { return found };
     let it = format!("certificate {:?}", info.name);

@@ -107,6 +107,10 @@ pub enum KeyStatus {
     Mismatch,
     /// The key could be read but not compared (the text says why).
     Unverifiable(String),
+    /// The key matches, but its file is readable by group or others (mode bits).
+    Exposed {
+        mode: u32,
+    },
 }
 
 /// A certificate in the store (or about to be), with its key.

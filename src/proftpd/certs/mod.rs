@@ -41,20 +41,10 @@ pub struct CertFiles {
     pub has_chain: bool,
 }
 
-/// Certificate names become file names: letters, digits, '.', '_' and '-', not starting with '.'.
-pub fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 128
-        && !name.starts_with('.')
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
-}
-
-/// The error text for a name [`is_valid_name`] refuses.
-pub fn name_rule(name: &str) -> String {
-    format!(
-        "{name:?} is not a certificate name; names use letters, digits, '.', '_' and '-' (at most 128, not starting with '.')"
-    )
-}
+/// Certificate names become file names; the rule itself lives with the settings.
+pub use crate::settings::{
+    certificate_name_rule as name_rule, is_certificate_name as is_valid_name,
+};
 
 /// Reads certificate `name` and its key from the store (first finishing a swap that a
 /// crash interrupted, so the pair read is never a mix of old and new).
@@ -63,8 +53,10 @@ pub fn inspect(paths: &Paths, name: &str) -> CertInfo {
     let cert_file = paths.certificate_file(name);
     let key_file = paths.certificate_key(name);
     let (cert, key) = (read_file(&cert_file), read_file(&key_file));
-    let key_mode = std::fs::metadata(&key_file).ok().map(|m| m.permissions().mode() & 0o7777);
-    CertInfo { key_mode, ..inspect::inspect_bytes(name, cert_file, key_file, cert, key) }
+    CertInfo {
+        key_mode: key_mode(&key_file),
+        ..inspect::inspect_bytes(name, cert_file, key_file, cert, key)
+    }
 }
 
 /// `None` when the file does not exist. Only a regular file of at most 1 MiB is read
@@ -78,11 +70,34 @@ pub(crate) fn read_file(path: &std::path::Path) -> Option<Result<Vec<u8>, String
 }
 
 /// Whether the private key in `key_file` belongs to the certificate in `cert_file`
-/// (any pair of files, such as the ones a rendered configuration names).
+/// (any pair of files, such as the ones a rendered configuration names) and is private.
 pub fn key_status(cert_file: &std::path::Path, key_file: &std::path::Path) -> KeyStatus {
     let name = cert_file.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (cert, key) = (read_file(cert_file), read_file(key_file));
-    inspect::inspect_bytes(&name, cert_file.into(), key_file.into(), cert, key).key
+    match inspect::inspect_bytes(&name, cert_file.into(), key_file.into(), cert, key).key {
+        KeyStatus::Matches => match key_mode(key_file).filter(|m| is_exposed(*m)) {
+            Some(mode) => KeyStatus::Exposed { mode },
+            None => KeyStatus::Matches,
+        },
+        other => other,
+    }
+}
+
+fn key_mode(key_file: &std::path::Path) -> Option<u32> {
+    std::fs::metadata(key_file).ok().map(|m| m.permissions().mode() & 0o7777)
+}
+
+/// Whether a key file with permission bits `mode` can be read by group or others.
+pub fn is_exposed(mode: u32) -> bool {
+    mode & 0o077 != 0
+}
+
+/// Why a key file with `mode` is refused, with the command that fixes it.
+pub fn exposed_key_message(key_file: &std::path::Path, mode: u32) -> String {
+    let shown = crate::visible::line(&key_file.to_string_lossy()).into_owned();
+    format!(
+        "the private key {shown} has mode {mode:04o}, so other users on this machine can read it and impersonate the server; run: chmod 600 {shown}"
+    )
 }
 
 /// Reads the certificate `name` enough to render it.

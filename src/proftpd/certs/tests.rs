@@ -330,6 +330,8 @@ fn list_summarises_each_certificate_and_orphan_key() {
         rcgen_pair(None, |p| p.not_after = OffsetDateTime::now_utc() - Duration::days(1));
     store(&paths, "old", &expired, &key, false).unwrap();
     std::fs::write(paths.certificate_key("lonely"), &key).unwrap();
+    let private = std::fs::Permissions::from_mode(0o600);
+    std::fs::set_permissions(paths.certificate_key("lonely"), private).unwrap();
     let all = list(&paths).unwrap();
     let by_name = |n: &str| all.iter().find(|s| s.name == n).unwrap();
     assert_eq!(all.len(), 3);
@@ -341,12 +343,12 @@ fn list_summarises_each_certificate_and_orphan_key() {
     assert!(!by_name("old").usable());
     assert_eq!(by_name("old").health(), "error: expired");
     assert_eq!(by_name("lonely").health(), "error: not found");
-    // A private key others can read is worth a warning.
+    // A private key others can read makes the certificate unusable.
     let key = paths.certificate_key("good");
     std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
     let good = list(&paths).unwrap().into_iter().find(|s| s.name == "good").unwrap();
-    assert!(good.usable());
-    assert_eq!(good.health(), "warning: key readable by others");
+    assert!(!good.usable());
+    assert_eq!(good.health(), "error: key readable by others");
     assert!(good.problems[0].message.contains("mode 0644"), "{:?}", good.problems);
 }
 

@@ -11,8 +11,9 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use crate::paths::Paths;
+use crate::proftpd::System;
 use crate::proftpd::{Facts, apply, render};
-use crate::settings::{System, store};
+use crate::settings::store;
 
 /// How the live configuration relates to what ftpconf applied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

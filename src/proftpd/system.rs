@@ -1,5 +1,5 @@
-//! What validation needs to know about the machine: directories, groups, certificate
-//! files and name resolution. Always the real thing. While the user is typing, the editor
+//! What validation needs to know about the machine proftpd runs on: directories, users,
+//! groups, certificate files and name resolution. Always the real thing. While the user is typing, the editor
 //! uses [`System::quick`]: no DNS (a keystroke must not wait on it), and the group
 //! database and certificates read once and remembered (no file reads per keystroke).
 
@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
+use super::certs::{self, CertProblem};
 use crate::paths::Paths;
-use crate::proftpd::certs::{self, CertProblem};
 
 /// How long a masquerade host name may take to resolve.
 pub const RESOLVE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -23,6 +23,9 @@ pub struct System {
     pub resolve_names: bool,
     /// Where group names are looked up (the real `/etc/group`; tests may point elsewhere).
     pub group_file: std::path::PathBuf,
+    /// Where user names are looked up (the real `/etc/passwd`, which proftpd reads too,
+    /// whatever `--root` says).
+    pub passwd_file: std::path::PathBuf,
     /// Answers remembered by a [`System::quick`]; `None` looks everything up each time.
     memo: Option<Arc<Memo>>,
 }
@@ -32,11 +35,26 @@ pub struct System {
 struct Memo {
     groups: Mutex<HashMap<String, bool>>,
     certificates: Mutex<HashMap<String, Vec<CertProblem>>>,
+    writable: Mutex<HashMap<String, Option<String>>>,
+}
+
+/// A line of the user database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub uid: u32,
+    pub gid: u32,
+    pub home: String,
 }
 
 impl System {
     pub fn new(paths: Paths) -> Self {
-        Self { paths, resolve_names: true, group_file: "/etc/group".into(), memo: None }
+        Self {
+            paths,
+            resolve_names: true,
+            group_file: "/etc/group".into(),
+            passwd_file: "/etc/passwd".into(),
+            memo: None,
+        }
     }
 
     /// The same checks without network look-ups.
@@ -72,6 +90,46 @@ impl System {
         };
         match &self.memo {
             Some(memo) => remember(&memo.groups, name, look),
+            None => look(),
+        }
+    }
+
+    /// The account `name` from the user database.
+    pub fn account(&self, name: &str) -> Option<Account> {
+        let text = std::fs::read_to_string(&self.passwd_file).ok()?;
+        text.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            (fields.len() >= 6 && fields[0] == name).then(|| Account {
+                uid: fields[2].parse().unwrap_or(u32::MAX),
+                gid: fields[3].parse().unwrap_or(u32::MAX),
+                home: fields[5].to_owned(),
+            })
+        })
+    }
+
+    /// The ids of group `name` and of every group that lists user `name` as a member.
+    pub fn group_ids_of(&self, name: &str) -> Vec<u32> {
+        let text = std::fs::read_to_string(&self.group_file).unwrap_or_default();
+        text.lines()
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                let member = fields.get(3).is_some_and(|m| m.split(',').any(|u| u == name));
+                (fields.len() >= 3 && (fields[0] == name || member))
+                    .then(|| fields[2].parse().ok())
+                    .flatten()
+            })
+            .collect()
+    }
+
+    /// `look`'s answer about the anonymous directory `root`, remembered by a quick `System`
+    /// (walking a directory tree on every keystroke would be too slow).
+    pub(super) fn remember_walk(
+        &self,
+        root: &str,
+        look: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
+        match &self.memo {
+            Some(memo) => remember(&memo.writable, root, look),
             None => look(),
         }
     }
