@@ -30,6 +30,17 @@ fn processes_mentioning(needle: &str) -> Vec<u32> {
     found
 }
 
+/// Puts a FIFO (`fifo`) or a link to /dev/zero (`zero`) where the regular file `path` was:
+/// what validation accepted can still change before `proftpd -t` reads it.
+fn turn_into(path: &Path, what: &str) {
+    std::fs::remove_file(path).unwrap();
+    if what == "fifo" {
+        assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+    } else {
+        std::os::unix::fs::symlink("/dev/zero", path).unwrap();
+    }
+}
+
 #[test]
 fn a_config_test_that_never_ends_is_killed_at_the_limit_leaving_nothing() {
     proftpd_binary();
@@ -37,36 +48,58 @@ fn a_config_test_that_never_ends_is_killed_at_the_limit_leaving_nothing() {
     let mut settings = sandbox.settings();
     let server = sandbox.serve(&settings);
     let live = sandbox.live_config();
-    let fifo = sandbox.path("fifo.conf");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    for target in [fifo.to_str().unwrap(), "/dev/zero"] {
-        // Written as TOML directly: validation may refuse such an Include one day, and
-        // the time limit must hold whatever route the text took.
-        settings.auxiliary_parameters = format!("Include {target}");
+    let included = sandbox.path("included.conf");
+    settings.auxiliary_parameters = format!("Include {}", included.display());
+    for what in ["fifo", "zero"] {
+        // Validation refuses an Include of anything but a regular file outright...
+        std::fs::write(&included, "").unwrap();
+        turn_into(&included, what);
         let path = sandbox.paths.settings_file();
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, store::to_toml(&settings)).unwrap();
+        let out = sandbox.ftpconf(&["apply"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{what}: {}", text(&out));
+        assert!(text(&out).contains("auxiliary_parameters"), "{}", text(&out));
+
+        // ...and when the file turns into one after validation, the time limit holds.
+        std::fs::remove_file(&included).unwrap();
+        std::fs::write(&included, "").unwrap();
         let started = Instant::now();
-        let out =
-            sandbox.ftpconf(&["apply"]).env("FTPCONF_CHILD_TIMEOUT_MS", "1500").output().unwrap();
+        let mut child = sandbox
+            .ftpconf(&["apply"])
+            .env("FTPCONF_CHILD_TIMEOUT_MS", "1500")
+            .env("FTPCONF_TEST_PAUSE_AT", "configtest")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let marker = sandbox.paths.state_dir().join("test-pause");
+        while !marker.exists() {
+            assert!(started.elapsed() < Duration::from_secs(10), "never paused");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        turn_into(&included, what);
+        std::fs::remove_file(&marker).unwrap();
+        let out = child.wait_with_output().unwrap();
         let took = started.elapsed();
         let all = text(&out);
-        assert_eq!(out.status.code(), Some(3), "{target}: {all}");
-        assert!(took < Duration::from_secs(8), "{target}: took {took:?}");
+        assert_eq!(out.status.code(), Some(3), "{what}: {all}");
+        assert!(took < Duration::from_secs(8), "{what}: took {took:?}");
         assert!(all.contains("proftpd -t") && all.contains("did not finish"), "{all}");
         let dir = sandbox.paths.proftpd_conf().parent().unwrap().to_owned();
         std::thread::sleep(Duration::from_millis(100));
         let left = processes_mentioning(dir.to_str().unwrap());
         let left: Vec<u32> = left.into_iter().filter(|&p| p != server.pid()).collect();
-        assert!(left.is_empty(), "{target}: processes left behind: {left:?}");
+        assert!(left.is_empty(), "{what}: processes left behind: {left:?}");
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["proftpd.conf", "proftpd.motd"], "{target}: candidate files left");
+        assert_eq!(names, ["proftpd.conf", "proftpd.motd"], "{what}: candidate files left");
         assert_eq!(sandbox.live_config(), live);
         Lock::acquire(&sandbox.paths).expect("the lock is free again");
+        std::fs::remove_file(&included).unwrap();
     }
     assert!(greets(server.port));
 }
@@ -161,9 +194,9 @@ fn cancelling_stops_a_hanging_config_test_before_anything_changes() {
     let mut settings = sandbox.settings();
     let server = sandbox.serve(&settings);
     let live = sandbox.live_config();
-    let fifo = sandbox.path("cancel.fifo");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
-    settings.auxiliary_parameters = format!("Include {}", fifo.display());
+    let included = sandbox.path("cancel.conf");
+    std::fs::write(&included, "").unwrap();
+    settings.auxiliary_parameters = format!("Include {}", included.display());
     sandbox.save_settings(&settings);
     let cancel = Arc::new(AtomicBool::new(false));
     let mut request = sandbox.request();
@@ -175,7 +208,16 @@ fn cancelling_stops_a_hanging_config_test_before_anything_changes() {
         flag.store(true, Ordering::SeqCst);
         Instant::now()
     });
-    let outcome = ftpconf::proftpd::apply::run(&request, &mut |_| {});
+    // Validated as a regular file; a FIFO by the time proftpd -t reads it.
+    let mut on_progress = |p: &ftpconf::proftpd::apply::Progress| {
+        if matches!(
+            p,
+            ftpconf::proftpd::apply::Progress::Started(ftpconf::proftpd::apply::Step::ConfigTest)
+        ) {
+            turn_into(&included, "fifo");
+        }
+    };
+    let outcome = ftpconf::proftpd::apply::run(&request, &mut on_progress);
     let ended = Instant::now();
     let pressed = pressed.join().unwrap();
     assert_eq!(outcome.verdict, ftpconf::proftpd::apply::Verdict::Refused, "{outcome:#?}");

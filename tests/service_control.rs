@@ -266,7 +266,7 @@ fn a_pending_confirmation_shows_in_status_and_holds_off_restarts() {
     for action in ["restart", "stop", "start"] {
         let out = run(&sandbox, &["service", action, "--yes"]);
         assert_eq!(out.status.code(), Some(3), "{action}: {}", text(&out));
-        assert!(stderr(&out).contains("waiting for its confirmation"), "{}", text(&out));
+        assert!(stderr(&out).contains("waits for confirmation"), "{}", text(&out));
     }
     assert_eq!(running_pid(&sandbox.paths), Some(master));
 

@@ -290,9 +290,9 @@ fn plain(paths: &Paths, verdict: Verdict, message: String, backup: Option<Backup
     }
 }
 
-/// For the lock step of every apply: refuses while another apply waits for
+/// For the lock step of every apply (and of service start/stop): refuses while another apply waits for
 /// confirmation and someone (its ftpconf or its watchdog) still watches it.
-pub(crate) fn none_waiting(paths: &Paths) -> Result<(), String> {
+pub fn none_waiting(paths: &Paths) -> Result<(), String> {
     match marker::read(paths) {
         Some(m) if !m.abandoned() => Err(format!(
             "an earlier apply waits for confirmation until {} (backup {}): `ftpconf confirm` \

@@ -32,8 +32,8 @@ pub use backup::{Backup, KEEP as BACKUPS_KEPT, Manifest, find as find_backup, li
 pub(crate) use candidate::unquote;
 pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, proftpd_binary};
 pub use confirm::{
-    CONFIRM_ENV, Pending, PendingInfo, confirm_wait_from_env, pending_confirmation, run_pending,
-    settle_pending,
+    CONFIRM_ENV, Pending, PendingInfo, confirm_wait_from_env, none_waiting, pending_confirmation,
+    run_pending, settle_pending,
 };
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
 pub use pipeline::{rollback, run};

@@ -94,6 +94,9 @@ pub fn perform(paths: &Paths, action: Action) -> Result<String, ControlError> {
 }
 
 fn lock(paths: &Paths) -> Result<apply::Lock, ControlError> {
+    // A confirmation waits without holding the lock; its watchdog must find proftpd as
+    // the apply left it.
+    apply::none_waiting(paths).map_err(refused)?;
     apply::Lock::acquire(paths).map_err(|e| match (pending::read(paths), e) {
         (Some(p), apply::LockError::InUse { .. }) => refused(format!(
             "an `apply --confirm` is waiting for its confirmation (backup {} comes back unless \
