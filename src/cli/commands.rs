@@ -15,6 +15,10 @@ pub fn run(cli: &Cli) -> Status {
     let Some(command) = &cli.command else {
         return super::open_editor(cli, &cli.paths(), &cli.settings_file());
     };
+    if cli.listen.is_some() && cli.root == Path::new("/") {
+        eprintln!("ftpconf: --listen is only for a sandbox: give --root DIR too");
+        return Status::Usage;
+    }
     let outcome = match command {
         Command::Show { json } => show(cli, *json),
         Command::Get { key } => get(cli, key),
@@ -27,6 +31,9 @@ pub fn run(cli: &Cli) -> Status {
         Command::Apply { start, confirm } => Ok(super::apply::apply(cli, *start, *confirm)),
         Command::Backups => Ok(super::apply::backups(cli)),
         Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
+        Command::Check(args) => Ok(super::doctor::check(cli, args)),
+        Command::CheckLogin { name, json } => Ok(super::doctor::check_login(cli, name, *json)),
+        Command::Log(args) => Ok(super::doctor::log(cli, args)),
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
     };
     outcome.unwrap_or_else(|status| status)

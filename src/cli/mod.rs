@@ -4,6 +4,7 @@ mod apply;
 mod cert;
 mod commands;
 mod demo;
+mod doctor;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub enum Status {
     RolledBack = 4,
     /// Failed and could not be rolled back: needs attention now.
     Broken = 5,
+    /// A check found a problem (`check`, `check-login`).
+    CheckFailed = 6,
 }
 
 impl From<Status> for ExitCode {
@@ -42,7 +45,8 @@ under ours, file_permissions/directory_permissions are permissions (\"700\").
 Bandwidth takes 500 (KiB/s), 500K, 500M, 1.5 GiB, 2 TB ...; 0 means unlimited.
 
 EXIT STATUS: 0 ok, 1 invalid settings (nothing written), 2 usage error,
-3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back.";
+3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back,
+6 a check found a problem (check, check-login).";
 
 /// Configure the FTP service (proftpd) of this NAS.
 ///
@@ -57,6 +61,10 @@ pub struct Cli {
     /// Put every file ftpconf writes or points proftpd at under DIR (a sandbox)
     #[arg(long, global = true, value_name = "DIR", default_value = "/")]
     pub root: PathBuf,
+
+    /// With --root: the sandbox's proftpd listens on ADDR instead of 127.0.0.1
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
 
     /// Screen size to use when the terminal reports none (serial consoles), e.g. 80x24
     #[arg(long, value_name = "COLSxROWS", value_parser = parse_size)]
@@ -133,6 +141,18 @@ pub enum Command {
         #[arg(long)]
         start: bool,
     },
+    /// Act as an FTP client against the service and report each step (exit 6 when one fails)
+    Check(doctor::CheckArgs),
+    /// Whether an account (or `anonymous`) can log in with these settings, and why not
+    CheckLogin {
+        /// A local user name, or `anonymous`
+        name: String,
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// proftpd's system and TLS log, with explanations of known failures
+    Log(doctor::LogArgs),
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {
         /// Install proftpd with apt-get first when it is missing
@@ -153,7 +173,7 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 
 impl Cli {
     pub fn paths(&self) -> Paths {
-        Paths::new(&self.root)
+        Paths::new(&self.root).listening_on(self.listen)
     }
 
     pub fn settings_file(&self) -> PathBuf {
