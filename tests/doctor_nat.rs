@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 
 use common::Sandbox;
 use common::users::User;
-use doctor_support::{Daemon, check_json, ftpconf_in, save, step};
+use doctor_support::{Daemon, ftpconf_in, save, step};
 use ftpconf::paths::Paths;
 use ftpconf::proftpd::{self, Facts};
 use ftpconf::settings::{Settings, System};
