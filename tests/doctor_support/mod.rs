@@ -3,6 +3,8 @@
 //! reads them, and running that binary.
 #![allow(dead_code)]
 
+pub mod ftpusers;
+
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -140,4 +142,21 @@ pub fn check_json(root: &Path, args: &[&str], stdin: &str) -> (i32, serde_json::
         )
     });
     (out.status.code().unwrap_or(-1), json)
+}
+
+/// Runs a system command (usermod, chage, ...) that must succeed.
+pub fn sh(program: &str, args: &[&str]) {
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Runs python3 with `script` and `args`; returns what it printed.
+pub fn python(script: &str, args: &[&str]) -> String {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("python3 is needed for these tests");
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
