@@ -110,7 +110,12 @@ fn limits_fxp_passive_ports_and_timeouts_are_explained() {
             raw
         })
         .collect();
-    assert!(Raw::open(port).0.login(&user.name, &user.password).contains("maximum number of allowed clients"));
+    assert!(
+        Raw::open(port)
+            .0
+            .login(&user.name, &user.password)
+            .contains("maximum number of allowed clients")
+    );
     // FXP: PORT to another address; no free passive port.
     assert!(sessions[0].cmd("PORT 127,0,0,2,200,10").starts_with("500"));
     assert!(sessions[0].cmd("PASV").starts_with("227"));
@@ -140,7 +145,14 @@ fn limits_fxp_passive_ports_and_timeouts_are_explained() {
         .unwrap();
     assert!(!second.status.success());
     let out = log(&sandbox);
-    for id in ["max-clients", "max-per-host", "fxp-refused", "no-passive-port", "no-transfer-timeout", "port-in-use"] {
+    for id in [
+        "max-clients",
+        "max-per-host",
+        "fxp-refused",
+        "no-passive-port",
+        "no-transfer-timeout",
+        "port-in-use",
+    ] {
         assert_explained(&out, id);
     }
 }
@@ -180,7 +192,13 @@ fn tls_failures_are_explained() {
     assert!(printed.contains("no_reuse refused 425"), "{printed}");
     assert!(printed.contains("plain refused 550"), "{printed}");
     let out = log(&sandbox);
-    for id in ["tls-no-session-reuse", "tls-required", "tls-protocol-version", "tls-no-shared-cipher", "tls-cipher-list"] {
+    for id in [
+        "tls-no-session-reuse",
+        "tls-required",
+        "tls-protocol-version",
+        "tls-no-shared-cipher",
+        "tls-cipher-list",
+    ] {
         assert_explained(&out, id);
     }
 }
@@ -212,4 +230,16 @@ fn control_characters_are_escaped_and_since_and_follow_are_bounded() {
     let followed = stdout(&follower.join().unwrap());
     assert!(started.elapsed() < Duration::from_secs(4));
     assert_explained(&followed, "root-login");
+}
+
+#[test]
+fn a_missing_home_without_chroot_is_explained() {
+    let sandbox = Sandbox::new();
+    let homeless = User::create(&sandbox.mkdir("home"), true);
+    std::fs::remove_dir_all(&homeless.home).unwrap();
+    let mut settings = sandbox.settings();
+    settings.always_chroot = false;
+    let _daemon = Daemon::serve(&sandbox, &settings);
+    fail_login(settings.port as u16, &homeless.name, &homeless.password);
+    assert_explained(&log(&sandbox), "chdir-failed");
 }

@@ -40,6 +40,9 @@ impl Daemon {
             }
             None => Command::new(common::proftpd_binary()),
         };
+        let log = paths.system_log();
+        let startups = |text: &str| text.matches("STARTUP").count();
+        let before = startups(&std::fs::read_to_string(&log).unwrap_or_default());
         let child = command
             .args(["-n", "-q", "-c"])
             .arg(paths.proftpd_conf())
@@ -50,11 +53,10 @@ impl Daemon {
             .expect("start proftpd");
         let daemon = Daemon { child, port };
         let deadline = Instant::now() + Duration::from_secs(5);
-        let log = paths.system_log();
         while Instant::now() < deadline {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             let pid_ok = std::fs::read_to_string(paths.pid_file()).is_ok();
-            if pid_ok && text.contains("STARTUP") {
+            if pid_ok && startups(&text) > before {
                 return daemon;
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -146,7 +148,8 @@ pub fn check_json(root: &Path, args: &[&str], stdin: &str) -> (i32, serde_json::
 
 /// Runs a system command (usermod, chage, ...) that must succeed.
 pub fn sh(program: &str, args: &[&str]) {
-    let out = Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    let out =
+        Command::new(program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 

@@ -224,22 +224,20 @@ fn check_home(
         }),
     };
     let Some(problem) = problem else { return };
-    if settings.always_chroot {
-        reason(
-            verdict,
-            format!(
-                "{shown}: {problem}, and {} confines users to it",
-                setting(Field::AlwaysChroot)
-            ),
-            format!(
-                "`mkdir -p HOME && chown {shown}: HOME` (or `usermod -d DIR {shown}`), and let the user pass every directory above it"
-            ),
-        );
+    // proftpd refuses the login either way: it chroots into the home (Always Chroot) or
+    // changes into it, and fails when it cannot.
+    let confined = if settings.always_chroot {
+        format!(", and {} confines users to it", setting(Field::AlwaysChroot))
     } else {
-        verdict
-            .notes
-            .push(format!("{problem}; without Always Chroot the session starts in / instead"));
-    }
+        ", and proftpd starts every session in the home directory".into()
+    };
+    reason(
+        verdict,
+        format!("{shown}: {problem}{confined}"),
+        format!(
+            "`mkdir -p HOME && chown {shown}: HOME` (or `usermod -d DIR {shown}`), and let the user pass every directory above it"
+        ),
+    );
 }
 
 /// The first directory on the way to `dir` (itself included) that `uid` cannot search.

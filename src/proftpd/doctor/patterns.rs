@@ -117,6 +117,12 @@ pub const PATTERNS: &[Pattern] = &[
         "create the home (`mkdir -p HOME && chown NAME: HOME`), or turn off Always Chroot (access.always_chroot)",
     ),
     p(
+        "chdir-failed",
+        &["chdir(", "failed"],
+        "the user's home directory is missing or cannot be entered, so proftpd refused the login",
+        "create the home (`mkdir -p HOME && chown NAME: HOME`) or give the user another one (`usermod -d DIR NAME`)",
+    ),
+    p(
         "default-root-unusable",
         &["unable to use defaultroot"],
         "the home directory a user is confined to cannot be used",
