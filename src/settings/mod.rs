@@ -11,6 +11,7 @@ pub mod text;
 pub mod tls_policy;
 pub mod truenas;
 mod validate;
+mod validate_nat;
 mod value;
 
 pub use bandwidth::Rate;

@@ -78,6 +78,7 @@ pub fn validate(settings: &Settings, system: &System) -> Report {
         report.error(Field::AuxiliaryParameters, problem);
     }
     check_risky_choices(&mut report, settings);
+    report.problems.extend(super::validate_nat::nat_problems(settings));
     report
 }
 
