@@ -192,3 +192,44 @@ fn the_password_is_never_taken_from_the_command_line_nor_prompted_without_a_term
     let help = stdout(&ftpconf(sandbox.dir.path(), &["check", "--help"], ""));
     assert!(!help.contains("--password "), "{help}");
 }
+
+/// A hostile server: its greeting and replies carry terminal escapes.
+fn hostile_server() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{BufRead, Write};
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            stream.write_all(b"220 evil\x1b]0;owned\x07 \xe2\x80\xae server\r\n").unwrap();
+            let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                let _ = stream.write_all(b"530 no\x1b[2J\r\n");
+                line.clear();
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn server_text_is_escaped_and_user_names_cannot_smuggle_commands() {
+    let sandbox = Sandbox::new();
+    let mut settings = local_settings(&sandbox);
+    settings.port = u32::from(hostile_server());
+    save(&sandbox.paths, &settings);
+    let out = ftpconf(
+        sandbox.dir.path(),
+        &["check", "--user", "a\r\nDELE x", "--password-stdin"],
+        "pw\n",
+    );
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(6), "{text}");
+    assert!(
+        !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
+    assert!(text.contains("evil\\x1b]0;owned\\x07 \\u202e server"), "{text}");
+    assert!(text.contains("contains a line break"), "{text}");
+}

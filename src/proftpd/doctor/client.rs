@@ -121,7 +121,15 @@ impl Client {
         self.reply()
     }
 
+    /// Sends one command line; a line break inside (from a user name or password) would
+    /// smuggle in a second command, so it is refused.
     pub fn send(&mut self, command: &str) -> io::Result<()> {
+        if command.contains(['\r', '\n', '\0']) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "contains a line break or NUL",
+            ));
+        }
         let stream = self.stream()?;
         stream.write_all(format!("{command}\r\n").as_bytes())?;
         stream.flush()

@@ -31,14 +31,16 @@ impl Step {
         cause: Option<String>,
         fix: Option<String>,
     ) -> StepResult {
+        // Details quote the server and the system: escaped once here, for every caller.
+        let safe = |text: String| crate::visible::line(&text).into_owned();
         StepResult {
             step: self.name,
-            title: self.title,
+            title: safe(self.title),
             outcome,
             millis: self.started.elapsed().as_millis() as u64,
-            detail,
-            cause,
-            fix,
+            detail: safe(detail),
+            cause: cause.map(safe),
+            fix: fix.map(safe),
         }
     }
 
@@ -185,7 +187,7 @@ fn connect(run: &mut Run) -> Option<Client> {
         run.record(step.fail(greeting.shown(), cause, fix));
         return None;
     }
-    run.record(step.ok(format!("{addr}: {}", greeting.shown())));
+    run.record(step.ok(format!("{addr}: {} {}", greeting.code, greeting.shown())));
     Some(client)
 }
 
