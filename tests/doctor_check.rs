@@ -233,3 +233,22 @@ fn server_text_is_escaped_and_user_names_cannot_smuggle_commands() {
     assert!(text.contains("evil\\x1b]0;owned\\x07 \\u202e server"), "{text}");
     assert!(text.contains("contains a line break"), "{text}");
 }
+
+#[test]
+fn listen_is_only_for_a_sandbox_and_moves_the_listen_address() {
+    let sandbox = Sandbox::new();
+    save(&sandbox.paths, &local_settings(&sandbox));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ftpconf"))
+        .args(["--listen", "10.199.0.2", "show"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--root"));
+    let rendered = stdout(&ftpconf(sandbox.dir.path(), &["--listen", "10.199.0.2", "render"], ""));
+    assert!(
+        rendered.contains("DefaultAddress 10.199.0.2\nSocketBindTight on\nUseIPv6 off\n"),
+        "{rendered}"
+    );
+    let rendered = stdout(&ftpconf(sandbox.dir.path(), &["render"], ""));
+    assert!(rendered.contains("DefaultAddress 127.0.0.1\n"), "{rendered}");
+}
