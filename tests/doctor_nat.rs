@@ -263,7 +263,33 @@ fn works_through_nat(tls: bool) {
         "{}",
         String::from_utf8_lossy(&lftp.stderr)
     );
+    if tls {
+        // A client outside that cannot resume TLS sessions fails, and the log says why.
+        let printed = Command::new("ip")
+            .args(["netns", "exec", &net.client, "python3", "-c", NO_REUSE_CLIENT, ROUTER])
+            .args([&PORT.to_string(), &user.name, &user.password])
+            .output()
+            .expect("python3");
+        let printed = String::from_utf8_lossy(&printed.stdout).into_owned();
+        assert!(printed.contains("425"), "{printed}");
+        let log =
+            doctor_support::stdout(&doctor_support::ftpconf(sandbox.dir.path(), &["log"], ""));
+        assert!(
+            log.contains("setting: upgrade the client")
+                && log.contains("tls.no_session_reuse_required"),
+            "{log}"
+        );
+    }
 }
+
+/// python's ftplib: FTPS without session resumption.
+const NO_REUSE_CLIENT: &str = r#"
+import ftplib, ssl, sys
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT); c.check_hostname = False; c.verify_mode = ssl.CERT_NONE
+f = ftplib.FTP_TLS(context=c, timeout=5); f.connect(sys.argv[1], int(sys.argv[2])); f.login(sys.argv[3], sys.argv[4]); f.prot_p()
+try: print(f.nlst())
+except Exception as e: print(e)
+"#;
 
 #[test]
 fn with_masquerade_address_and_the_range_forwarded_ftp_works_through_nat() {

@@ -1,16 +1,14 @@
-//! The check's session: connect, TLS, login, PWD; the data steps are in `data.rs`.
+//! The check's session: connect, login, PWD; AUTH TLS is in `tls.rs`, the data steps in
+//! `data.rs`.
 
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-use time::OffsetDateTime;
 
 use super::client::{Client, Reply};
 use super::{CheckOptions, Outcome, StepResult, nat, setting, tls};
 use crate::paths::Paths;
-use crate::proftpd::certs::health;
-use crate::settings::{Field, Settings, TlsPolicy};
+use crate::settings::{Field, Settings};
 
 /// A step being timed.
 pub(super) struct Step {
@@ -123,7 +121,7 @@ pub fn run(
 /// The steps on one control connection; the client is returned for QUIT.
 fn session(run: &mut Run, paths: &Paths) -> Option<Client> {
     let mut client = connect(run)?;
-    if run.settings.tls_enable && !start_tls(run, paths, &mut client) {
+    if run.settings.tls_enable && !tls::start_tls(run, paths, &mut client) {
         return Some(client);
     }
     if !login(run, &mut client) || !pwd(run, &mut client) {
@@ -230,96 +228,6 @@ fn greeting_failure(greeting: &Reply) -> (String, String) {
             "the server does not greet with 220 (service ready)".into(),
             "`ftpconf log` shows proftpd's reason".into(),
         )
-    }
-}
-
-/// AUTH TLS, the served certificate, PBSZ and PROT.
-fn start_tls(run: &mut Run, paths: &Paths, client: &mut Client) -> bool {
-    let s = run.settings;
-    let step = Step::new("tls", "AUTH TLS: certificate, TLS version, protected data (PROT P)");
-    let apply = "the settings say TLS is on: put them into service with `ftpconf apply`";
-    let reply = match client.cmd("AUTH TLS") {
-        Ok(r) if r.code == 234 => r,
-        Ok(r) => {
-            return run.record(step.fail(
-                r.shown(),
-                "the server refuses AUTH TLS: it runs without TLS",
-                apply,
-            ));
-        }
-        Err(e) => return run.record(step.fail(e.to_string(), "no answer to AUTH TLS", apply)),
-    };
-    let seen = tls::Seen::default();
-    let config = tls::config(seen.clone(), true);
-    let name = server_name(&run.host);
-    let info = match client.start_tls(config, name) {
-        Ok(info) => info,
-        Err(e) => {
-            return run.record(step.fail(
-                format!("{}: {e}", reply.shown()),
-                "the TLS handshake failed: the certificate's key does not match, or the server offers no TLS 1.2/1.3",
-                format!("`ftpconf cert show {}` checks the pair; `ftpconf log` shows proftpd's TLS error ({})", s.certificate, setting(Field::Certificate)),
-            ));
-        }
-    };
-    let served = seen.lock().ok().and_then(|g| g.clone()).unwrap_or_default();
-    let configured = std::fs::read(paths.certificate_file(&s.certificate))
-        .ok()
-        .and_then(|t| tls::first_certificate(&t));
-    let finger = tls::fingerprint(&served);
-    let until = tls::not_after(&served).and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok());
-    let until_text = until.map(health::date).unwrap_or_else(|| "unknown".into());
-    let mut detail =
-        format!("{}, certificate SHA-256 {finger}, valid until {until_text}", info.version);
-    if configured.as_deref() != Some(&served[..]) {
-        return run.record(step.fail(
-            detail,
-            format!("the server shows another certificate than the configured one ({}): it still runs an older configuration", crate::visible::line(&s.certificate)),
-            "`ftpconf apply` puts the configured certificate into service",
-        ));
-    }
-    if until.is_some_and(|t| t < OffsetDateTime::now_utc()) {
-        return run.record(step.fail(
-            detail,
-            format!("the certificate expired on {until_text}: clients refuse it"),
-            format!("renew it, e.g. `ftpconf cert import {} --cert FILE --key FILE --replace`, then `ftpconf apply`", s.certificate),
-        ));
-    }
-    let protect = !matches!(
-        s.tls_policy,
-        TlsPolicy::NotData | TlsPolicy::CtrlNotData | TlsPolicy::AuthNotData
-    );
-    let prot = if protect { "PROT P" } else { "PROT C" };
-    for command in ["PBSZ 0", prot] {
-        match client.cmd(command) {
-            Ok(r) if r.code == 200 => {}
-            Ok(r) => {
-                return run.record(step.fail(
-                    format!("{detail}; {command}: {}", r.shown()),
-                    format!("the server refuses {command}"),
-                    format!("{} decides which channels are protected", setting(Field::TlsPolicy)),
-                ));
-            }
-            Err(e) => {
-                return run.record(step.fail(
-                    e.to_string(),
-                    format!("no answer to {command}"),
-                    "`ftpconf log`",
-                ));
-            }
-        }
-    }
-    run.data_tls = protect;
-    detail.push_str(if protect { "; data protected (PROT P)" } else { "; data in clear (policy)" });
-    run.record(step.ok(detail))
-}
-
-pub(super) fn server_name(host: &str) -> rustls::pki_types::ServerName<'static> {
-    match host.parse::<IpAddr>() {
-        Ok(ip) => rustls::pki_types::ServerName::IpAddress(ip.into()),
-        Err(_) => rustls::pki_types::ServerName::try_from(host.to_owned()).unwrap_or_else(|_| {
-            rustls::pki_types::ServerName::IpAddress(IpAddr::from([127, 0, 0, 1]).into())
-        }),
     }
 }
 
