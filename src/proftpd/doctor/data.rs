@@ -320,18 +320,27 @@ fn check_mode(run: &mut Run, client: &mut Client, name: &str) {
 }
 
 /// Opens a protected data connection with a client that cannot resume sessions.
-fn reuse_probe(run: &mut Run, client: &mut Client) {
+fn reuse_probe(run: &mut Run, client: &mut Client) -> bool {
     let step = Step::new("tls-reuse", "Would a client that cannot reuse TLS sessions be refused?");
-    let Ok(reply) = client.cmd("EPSV") else { return };
-    let (Some(port), Ok(peer)) = (client::parse_epsv(&reply.text), client.peer()) else { return };
-    let fresh = tls::config(tls::Seen::default(), false);
-    let Ok(data) = client.data(SocketAddr::new(peer.ip(), port), Some(fresh)) else { return };
+    let opened = client.cmd("EPSV").and_then(|reply| {
+        let port = client::parse_epsv(&reply.text)
+            .ok_or_else(|| std::io::Error::other(format!("EPSV: {}", reply.shown())))?;
+        let fresh = tls::config(tls::Seen::default(), false);
+        client.data(SocketAddr::new(client.peer()?.ip(), port), Some(fresh))
+    });
+    let data = match opened {
+        Ok(d) => d,
+        Err(e) => return run.record(step.skipped(format!("could not be tried: {e}"))),
+    };
     let option = setting(Field::TlsNoSessionReuseRequired);
     match transfer(client, data, "NLST") {
+        Err(f) if f.reply.as_ref().is_none_or(|r| r.code != 425) => {
+            run.record(step.skipped(format!("could not be told: {}", f.detail)))
+        }
         Err(_) => run.record(step.note(
             "yes: such clients (python ftplib, native-tls, some FileZilla/FluentFTP versions) get 425 Unable to build data connection; this protects data connections against hijacking",
             Some(format!("upgrade such a client; or, less safe, turn on {option}")),
         )),
         Ok(_) => run.record(step.note(format!("no: {option} is on, so data connections are not tied to the control session"), None)),
-    };
+    }
 }
