@@ -4,12 +4,34 @@
 use std::net::{IpAddr, SocketAddr};
 
 use super::client::{self, Client, Data, Protection, Reply};
-use super::steps::{Run, Step, resolve};
+use super::steps::{Run, SEE_LOG, Step, resolve};
 use super::{nat, setting, tls};
 use crate::settings::Field;
 
 /// Listings and test files larger than this are cut off (the check needs no more).
 const LIMIT: usize = 4 * 1024 * 1024;
+
+/// What went wrong in a step, before it is recorded.
+struct Trouble {
+    detail: String,
+    cause: String,
+    fix: String,
+}
+
+/// Trouble whose fix is to read proftpd's log, unless [`Trouble::fix`] says better.
+fn trouble(detail: impl ToString, cause: impl Into<String>) -> Trouble {
+    Trouble { detail: detail.to_string(), cause: cause.into(), fix: SEE_LOG.into() }
+}
+
+impl Trouble {
+    fn fix(self, fix: impl Into<String>) -> Trouble {
+        Trouble { fix: fix.into(), ..self }
+    }
+
+    fn record(self, run: &mut Run, step: Step) -> bool {
+        run.record(step.fail(self.detail, self.cause, self.fix))
+    }
+}
 
 pub(super) fn steps(run: &mut Run, client: &mut Client) {
     let epsv_ok = epsv_list(run, client);
@@ -30,28 +52,19 @@ fn range_problem(run: &Run, port: u16) -> Option<String> {
 }
 
 /// EPSV, then a data connection to the control connection's address.
-fn open_epsv(run: &Run, client: &mut Client) -> Result<(Data, u16), (String, String, String)> {
-    let reply = client
-        .cmd("EPSV")
-        .map_err(|e| (e.to_string(), "no answer to EPSV".into(), "`ftpconf log`".into()))?;
-    let port = (reply.code == 229).then(|| client::parse_epsv(&reply.text)).flatten().ok_or_else(
-        || {
-            (
-                reply.shown(),
-                "the server refused extended passive mode".into(),
-                "`ftpconf log`".into(),
-            )
-        },
-    )?;
-    let peer = client
-        .peer()
-        .map_err(|e| (e.to_string(), "the control connection is gone".into(), String::new()))?;
+fn open_epsv(run: &Run, client: &mut Client) -> Result<(Data, u16), Trouble> {
+    let reply = client.cmd("EPSV").map_err(|e| trouble(e, "no answer to EPSV"))?;
+    let port = (reply.code == 229)
+        .then(|| client::parse_epsv(&reply.text))
+        .flatten()
+        .ok_or_else(|| trouble(reply.shown(), "the server refused extended passive mode"))?;
+    let peer = client.peer().map_err(|e| trouble(e, "the control connection is gone"))?;
     let data = client.data(SocketAddr::new(peer.ip(), port), None).map_err(|e| {
-        (
+        trouble(
             format!("{}:{port}: {e}", peer.ip()),
             format!("cannot open the data connection to port {port}: a firewall or the router does not pass the passive range"),
-            nat::forward_line(run.settings),
         )
+        .fix(nat::forward_line(run.settings))
     })?;
     Ok((data, port))
 }
@@ -60,7 +73,7 @@ fn epsv_list(run: &mut Run, client: &mut Client) -> bool {
     let step = Step::new("epsv", "EPSV: open a passive data connection");
     let (data, port) = match open_epsv(run, client) {
         Ok(x) => x,
-        Err((detail, cause, fix)) => return run.record(step.fail(detail, cause, fix)),
+        Err(trouble) => return trouble.record(run, step),
     };
     if let Some(problem) = range_problem(run, port) {
         run.record(step.fail(
@@ -155,22 +168,14 @@ fn pasv(run: &mut Run, client: &mut Client) -> bool {
     let reply = match client.cmd("PASV") {
         Ok(r) if r.code == 227 => r,
         Ok(r) => {
-            return run.record(step.fail(
-                r.shown(),
-                "the server refused passive mode",
-                "`ftpconf log`",
-            ));
+            return run.record(step.fail(r.shown(), "the server refused passive mode", SEE_LOG));
         }
         Err(e) => {
-            return run.record(step.fail(e.to_string(), "no answer to PASV", "`ftpconf log`"));
+            return run.record(step.fail(e.to_string(), "no answer to PASV", SEE_LOG));
         }
     };
     let Some(addr) = client::parse_pasv(&reply.text) else {
-        return run.record(step.fail(
-            reply.shown(),
-            "the PASV reply carries no address",
-            "`ftpconf log`",
-        ));
+        return run.record(step.fail(reply.shown(), "the PASV reply carries no address", SEE_LOG));
     };
     let target = run.target.map(|t| t.ip());
     let masquerade = s.masquerade_address.trim();
@@ -234,34 +239,27 @@ fn write_round_trip(run: &mut Run, client: &mut Client) {
     let step = Step::new("upload", format!("Upload {name} ({} bytes)", content.len()));
     let _ = client.cmd("TYPE I");
     let uploaded = open_epsv(run, client).and_then(|(data, _)| {
-        client
-            .send(&format!("STOR {name}"))
-            .map_err(|e| (e.to_string(), "no answer to STOR".into(), String::new()))?;
-        let first = client
-            .reply()
-            .map_err(|e| (e.to_string(), "no answer to STOR".into(), String::new()))?;
+        client.send(&format!("STOR {name}")).map_err(|e| trouble(e, "no answer to STOR"))?;
+        let first = client.reply().map_err(|e| trouble(e, "no answer to STOR"))?;
         if !first.positive() {
-            return Err((first.shown(), "the server refused the upload".into(), upload_fix(run)));
+            return Err(
+                trouble(first.shown(), "the server refused the upload").fix(upload_fix(run))
+            );
         }
-        data.write_all(&content)
-            .map_err(|e| (e.to_string(), "the upload broke off".into(), "`ftpconf log`".into()))?;
-        let last = client
-            .reply()
-            .map_err(|e| (e.to_string(), "no answer after the upload".into(), String::new()))?;
-        (last.code == 226).then_some(()).ok_or((
-            last.shown(),
-            "the upload was not completed".into(),
-            upload_fix(run),
-        ))
+        data.write_all(&content).map_err(|e| trouble(e, "the upload broke off"))?;
+        let last = client.reply().map_err(|e| trouble(e, "no answer after the upload"))?;
+        (last.code == 226).then_some(()).ok_or_else(|| {
+            trouble(last.shown(), "the upload was not completed").fix(upload_fix(run))
+        })
     });
-    if let Err((detail, cause, fix)) = uploaded {
-        run.record(step.fail(detail, cause, fix));
+    if let Err(trouble) = uploaded {
+        trouble.record(run, step);
         return;
     }
     run.record(step.ok("226 transfer complete"));
     check_mode(run, client, &name);
     let step = Step::new("download", format!("Download {name} and compare"));
-    let result = open_epsv(run, client).map_err(|(d, _, _)| d).and_then(|(data, _)| {
+    let result = open_epsv(run, client).map_err(|t| t.detail).and_then(|(data, _)| {
         transfer(client, data, &format!("RETR {name}")).map_err(|f| f.detail)
     });
     match result {
@@ -269,9 +267,9 @@ fn write_round_trip(run: &mut Run, client: &mut Client) {
         Ok((bytes, _)) => run.record(step.fail(
             format!("{} bytes back, {} sent", bytes.len(), content.len()),
             "the file came back changed",
-            "`ftpconf log`",
+            SEE_LOG,
         )),
-        Err(detail) => run.record(step.fail(detail, "the download failed", "`ftpconf log`")),
+        Err(detail) => run.record(step.fail(detail, "the download failed", SEE_LOG)),
     };
     let step = Step::new("delete", format!("Delete {name}"));
     match client.cmd(&format!("DELE {name}")) {
@@ -281,7 +279,7 @@ fn write_round_trip(run: &mut Run, client: &mut Client) {
             format!("the test file {name} could not be deleted"),
             "delete it by hand; `ftpconf log`",
         )),
-        Err(e) => run.record(step.fail(e.to_string(), "no answer to DELE", "`ftpconf log`")),
+        Err(e) => run.record(step.fail(e.to_string(), "no answer to DELE", SEE_LOG)),
     };
 }
 

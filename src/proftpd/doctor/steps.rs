@@ -10,6 +10,9 @@ use super::{CheckOptions, Outcome, StepResult, nat, setting, tls};
 use crate::paths::Paths;
 use crate::settings::{Field, Settings};
 
+/// The fix when only proftpd knows why.
+pub(super) const SEE_LOG: &str = "`ftpconf log` shows proftpd's reason";
+
 /// A step being timed.
 pub(super) struct Step {
     name: &'static str,
@@ -224,10 +227,7 @@ fn greeting_failure(greeting: &Reply) -> (String, String) {
             format!("raise {}", setting(Field::Clients)),
         )
     } else {
-        (
-            "the server does not greet with 220 (service ready)".into(),
-            "`ftpconf log` shows proftpd's reason".into(),
-        )
+        ("the server does not greet with 220 (service ready)".into(), SEE_LOG.into())
     }
 }
 
@@ -293,8 +293,8 @@ fn pwd(run: &mut Run, client: &mut Client) -> bool {
     let step = Step::new("pwd", "PWD: the directory the session starts in");
     let reply = match client.cmd("PWD") {
         Ok(r) if r.code == 257 => r,
-        Ok(r) => return run.record(step.fail(r.shown(), "PWD was refused", "`ftpconf log`")),
-        Err(e) => return run.record(step.fail(e.to_string(), "no answer to PWD", "`ftpconf log`")),
+        Ok(r) => return run.record(step.fail(r.shown(), "PWD was refused", SEE_LOG)),
+        Err(e) => return run.record(step.fail(e.to_string(), "no answer to PWD", SEE_LOG)),
     };
     let dir = reply.text.split('"').nth(1).unwrap_or("").to_owned();
     let shown = crate::visible::line(&dir).into_owned();

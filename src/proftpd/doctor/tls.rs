@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 
 use super::client::Client;
 use super::setting;
-use super::steps::{Run, Step};
+use super::steps::{Run, SEE_LOG, Step};
 use crate::paths::Paths;
 use crate::proftpd::certs::health;
 use crate::settings::{Field, TlsPolicy};
@@ -179,7 +179,7 @@ pub(super) fn start_tls(run: &mut Run, paths: &Paths, client: &mut Client) -> bo
                 return run.record(step.fail(
                     e.to_string(),
                     format!("no answer to {command}"),
-                    "`ftpconf log`",
+                    SEE_LOG,
                 ));
             }
         }
