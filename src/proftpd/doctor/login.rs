@@ -162,6 +162,13 @@ fn today() -> i64 {
 }
 
 fn check_shadow(name: &str, shown: &str, accounts: &Accounts, verdict: &mut LoginVerdict) {
+    if let Err(e) = std::fs::File::open(&accounts.shadow) {
+        verdict.notes.push(format!(
+            "{} could not be read ({e}), so locked, empty and expired passwords were not checked; run as root",
+            accounts.shadow.display()
+        ));
+        return;
+    }
     let Some(cols) = rows(&accounts.shadow).into_iter().find(|c| c.len() >= 8 && c[0] == name)
     else {
         return;
@@ -266,4 +273,44 @@ pub(super) fn may(m: &std::fs::Metadata, uid: u32, gids: &[u32], bits: u32) -> b
         mode
     };
     class & bits == bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accounts(dir: &Path, passwd: &str, group: &str, shadow: Option<&str>) -> Accounts {
+        std::fs::write(dir.join("passwd"), passwd).unwrap();
+        std::fs::write(dir.join("group"), group).unwrap();
+        if let Some(shadow) = shadow {
+            std::fs::write(dir.join("shadow"), shadow).unwrap();
+        }
+        Accounts {
+            passwd: dir.join("passwd"),
+            group: dir.join("group"),
+            shadow: dir.join("shadow"),
+            ftpusers: dir.join("ftpusers"),
+        }
+    }
+
+    #[test]
+    fn reasons_add_up_and_an_unreadable_shadow_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().display();
+        let passwd = format!("bob:x:1001:1001::{home}:/bin/sh\n");
+        let a = accounts(dir.path(), &passwd, "bob:x:1001:\n", None);
+        let v = check_login(&Settings::default(), "bob", &a);
+        assert!(!v.can_login);
+        assert!(v.reasons[0].fix.contains("groupadd ftp && usermod -aG ftp bob"), "{v:?}");
+        assert!(v.notes.iter().any(|n| n.contains("could not be read")), "{v:?}");
+        let a = accounts(
+            dir.path(),
+            &passwd,
+            "bob:x:1001:\nftp:x:50:bob\n",
+            Some("bob:!:20000:0:99999:7:::\n"),
+        );
+        let v = check_login(&Settings::default(), "bob", &a);
+        assert_eq!(v.reasons.len(), 1, "{v:?}");
+        assert!(v.reasons[0].cause.contains("has no password set"), "{v:?}");
+    }
 }
