@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every ftpconf test. Installs what the tests need when it is missing (Debian 12, as root):
 # the real proftpd (proftpd-core, proftpd-mod-crypto), FTP clients (lftp, curl, python3 ftplib), openssl
-# (test certificates) and tmux (end-to-end screen tests).
+# (test certificates), tmux (end-to-end screen tests), iproute2 and nftables (NAT tests in network namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 strace; do
+for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 strace iproute2 nftables; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

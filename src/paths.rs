@@ -4,12 +4,15 @@
 //! together, so a sandbox never touches `/etc`. User data referenced by the settings
 //! (the anonymous path) is not moved: it is taken as the admin typed it.
 
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 /// The file locations derived from one root directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
     root: PathBuf,
+    /// The address a sandbox listens on (`--listen`), 127.0.0.1 when unset.
+    listen: Option<IpAddr>,
 }
 
 impl Default for Paths {
@@ -20,7 +23,20 @@ impl Default for Paths {
 
 impl Paths {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self { root: root.into(), listen: None }
+    }
+
+    /// The same files, for a sandbox that listens on `addr` (a test host in a network
+    /// namespace) instead of 127.0.0.1. Only sandboxes use it: on `/` proftpd listens on
+    /// every address anyway.
+    pub fn listening_on(mut self, addr: Option<IpAddr>) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// The sandbox's listen address, when one was given.
+    pub fn listen_address(&self) -> Option<IpAddr> {
+        self.listen
     }
 
     /// The root everything else is under (`/` unless `--root` was given).

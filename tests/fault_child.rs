@@ -65,7 +65,7 @@ fn a_config_test_that_never_ends_is_killed_at_the_limit_leaving_nothing() {
         std::fs::remove_file(&included).unwrap();
         std::fs::write(&included, "").unwrap();
         let started = Instant::now();
-        let mut child = sandbox
+        let child = sandbox
             .ftpconf(&["apply"])
             .env("FTPCONF_CHILD_TIMEOUT_MS", "1500")
             .env("FTPCONF_TEST_PAUSE_AT", "configtest")

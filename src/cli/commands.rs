@@ -16,6 +16,10 @@ pub fn run(cli: &Cli) -> Status {
     let Some(command) = &cli.command else {
         return super::open_editor(cli, &cli.paths(), &cli.settings_file());
     };
+    if cli.listen.is_some() && cli.root == Path::new("/") {
+        eprintln!("ftpconf: --listen is only for a sandbox: give --root DIR too");
+        return Status::Usage;
+    }
     let outcome = match command {
         Command::Show { json } => show(cli, *json),
         Command::Get { key } => get(cli, key),
@@ -29,6 +33,9 @@ pub fn run(cli: &Cli) -> Status {
         Command::Backups => Ok(super::apply::backups(cli)),
         Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
         Command::Recover { discard_journal } => Ok(super::apply::recover(cli, *discard_journal)),
+        Command::Check(args) => Ok(super::doctor::check(cli, args)),
+        Command::CheckLogin { name, json } => Ok(super::doctor::check_login(cli, name, *json)),
+        Command::Log(args) => Ok(super::doctor::log(cli, args)),
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
         Command::Status { json } => Ok(super::service::status(cli, *json)),
         Command::Service { action, yes } => Ok(super::service::service_action(cli, *action, *yes)),

@@ -5,6 +5,7 @@ mod cert;
 mod commands;
 mod confirm;
 mod demo;
+mod doctor;
 mod service;
 
 use std::path::PathBuf;
@@ -28,7 +29,8 @@ pub enum Status {
     RolledBack = 4,
     /// Failed and could not be rolled back: needs attention now.
     Broken = 5,
-    /// `status`/`kick`: something needs a person (failed service, configuration changed by hand).
+    /// Something needs a person: a check found a problem (`check`, `check-login`), or the
+    /// service does (`status`, `kick`: failed, configuration changed by hand).
     Attention = 6,
     /// An interrupted apply left something ftpconf cannot finish or undo by itself (its
     /// journal names a backup that is gone): the message names the one command to run.
@@ -51,7 +53,8 @@ Bandwidth takes 500 (KiB/s), 500K, 500M, 1.5 GiB, 2 TB ...; 0 means unlimited.
 EXIT STATUS: 0 ok, 1 invalid settings (nothing written), 2 usage error,
 3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back,
 7 an interrupted apply needs attention (the message names the command that fixes it).
-`ftpconf status`: 0 serving, 3 stopped, 6 needs attention (failed, configuration changed by hand).";
+`ftpconf status`: 0 serving, 3 stopped, 6 needs attention (failed, configuration changed by hand);
+`check`, `check-login`: 6 a check found a problem.";
 
 /// Configure the FTP service (proftpd) of this NAS.
 ///
@@ -66,6 +69,10 @@ pub struct Cli {
     /// Put every file ftpconf writes or points proftpd at under DIR (a sandbox)
     #[arg(long, global = true, value_name = "DIR", default_value = "/")]
     pub root: PathBuf,
+
+    /// With --root: the sandbox's proftpd listens on ADDR instead of 127.0.0.1
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
 
     /// Screen size to use when the terminal reports none (serial consoles), e.g. 80x24
     #[arg(long, value_name = "COLSxROWS", value_parser = parse_size)]
@@ -198,6 +205,18 @@ pub enum Command {
         #[arg(long)]
         discard_journal: bool,
     },
+    /// Act as an FTP client against the service and report each step (exit 6 when one fails)
+    Check(doctor::CheckArgs),
+    /// Whether an account (or `anonymous`) can log in with these settings, and why not
+    CheckLogin {
+        /// A local user name, or `anonymous`
+        name: String,
+        /// As JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// proftpd's system and TLS log, with explanations of known failures
+    Log(doctor::LogArgs),
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {
         /// Install proftpd with apt-get first when it is missing
@@ -218,7 +237,7 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 
 impl Cli {
     pub fn paths(&self) -> Paths {
-        Paths::new(&self.root)
+        Paths::new(&self.root).listening_on(self.listen)
     }
 
     pub fn settings_file(&self) -> PathBuf {

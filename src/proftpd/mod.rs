@@ -5,6 +5,7 @@ pub mod apply;
 pub mod certs;
 pub mod child;
 pub mod directives;
+pub mod doctor;
 pub mod render;
 pub mod service;
 pub mod status;

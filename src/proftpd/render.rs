@@ -129,9 +129,10 @@ pub fn render(settings: &Settings, facts: &Facts) -> Rendered {
     w.fixed(format_args!("ServerName {}", quote(&format!("{} FTP Server", facts.hostname))));
     w.fixed(format_args!("ServerType standalone"));
     if facts.loopback_only {
-        w.fixed(format_args!("DefaultAddress 127.0.0.1"));
+        let listen = p.listen_address().unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
+        w.fixed(format_args!("DefaultAddress {listen}"));
         w.fixed(format_args!("SocketBindTight on"));
-        w.fixed(format_args!("UseIPv6 off"));
+        w.fixed(format_args!("UseIPv6 {}", on_off(listen.is_ipv6())));
     } else {
         w.fixed(format_args!("DefaultServer on"));
         w.fixed(format_args!("DefaultAddress localhost"));

@@ -12,6 +12,7 @@ pub mod text;
 pub mod tls_policy;
 pub mod truenas;
 mod validate;
+mod validate_nat;
 mod value;
 
 #[cfg(test)]

@@ -76,6 +76,7 @@ pub fn check(settings: &Settings) -> Report {
     check_tls(&mut report, settings);
     check_masquerade(&mut report, settings);
     check_risky_choices(&mut report, settings);
+    report.problems.extend(super::validate_nat::nat_problems(settings));
     report
 }
 
