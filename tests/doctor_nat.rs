@@ -16,8 +16,9 @@ use common::Sandbox;
 use common::users::User;
 use doctor_support::{Daemon, ftpconf_in, save, step};
 use ftpconf::paths::Paths;
+use ftpconf::proftpd::System;
 use ftpconf::proftpd::{self, Facts};
-use ftpconf::settings::{Settings, System};
+use ftpconf::settings::Settings;
 
 const ROUTER: &str = "198.18.1.1";
 const SERVER: &str = "10.199.0.2";
