@@ -218,3 +218,36 @@ fn a_confirmation_marker_naming_a_missing_backup_does_not_wedge() {
     assert!(!marker.exists());
     assert!(sandbox.live_config().contains("MaxClients 13"));
 }
+
+/// Rollback puts the settings back the way every writer does: through the admin's
+/// symlink (kept), mode 0600; and an apply never reads a settings file without bound.
+#[test]
+fn rollback_writes_settings_through_a_symlink_and_apply_refuses_a_fifo() {
+    use std::os::unix::fs::PermissionsExt;
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let mut settings = sandbox.settings();
+    let real = sandbox.mkdir("persist").join("real.toml");
+    let link = sandbox.paths.settings_file();
+    std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+    ftpconf::settings::store::save(&real, &settings).unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    settings.clients = 21;
+    sandbox.apply_ok(&settings);
+    settings.clients = 22;
+    sandbox.apply_ok(&settings);
+    let out = sandbox.ftpconf(&["rollback"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    let kept = std::fs::read_to_string(&real).unwrap();
+    assert!(kept.contains("clients = 21"), "{kept}");
+    assert_eq!(std::fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let fifo = sandbox.path("settings.fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let started = std::time::Instant::now();
+    let out = sandbox.ftpconf(&["--config", fifo.to_str().unwrap(), "apply"]).output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("FIFO"), "{}", text(&out));
+}

@@ -126,9 +126,10 @@ pub(crate) fn install(
     if let Some(file) = staged.applied {
         targets.push((file, applied_settings_file(paths)));
     }
-    if let Some(file) = staged.settings_file {
-        targets.push((file, settings_file.to_path_buf()));
-    }
+    let settings_text = match staged.settings_file {
+        Some(file) => Some(std::fs::read_to_string(file.path())?),
+        None => None,
+    };
     targets.push((staged.config, paths.proftpd_conf()));
     for (index, (file, target)) in targets.into_iter().enumerate() {
         if index == 1 {
@@ -136,6 +137,12 @@ pub(crate) fn install(
                 "install-between-renames",
                 &paths.state_dir().join("test-pause"),
             );
+        }
+        // The settings file (rollback) goes in just before proftpd.conf, which is last.
+        if target == paths.proftpd_conf()
+            && let Some(text) = &settings_text
+        {
+            put_settings(settings_file, text)?;
         }
         file.persist(&target).map_err(|e| e.error)?;
         fsutil::sync_parent(&target)?;
@@ -154,19 +161,18 @@ pub(crate) fn restore(
 ) -> std::io::Result<()> {
     backup.check_trusted().map_err(std::io::Error::other)?;
     // Everything is read before the journal is written or anything is touched.
+    let mut settings_text = None;
     let mut targets = vec![
         (backup.read(backup::LOGIN_MESSAGE)?, paths.login_message(), 0o644),
         (backup.read(backup::SETTINGS)?, applied_settings_file(paths), 0o600),
     ];
-    if let Some(path) = settings_file {
+    if settings_file.is_some() {
         let content = match backup.read(backup::UNAPPLIED_SETTINGS)? {
             Some(text) => Some(text),
             None => backup.read(backup::SETTINGS)?,
         };
         // Without a copy the settings file is left alone: it is the user's, never deleted.
-        if content.is_some() {
-            targets.push((content, path.to_path_buf(), 0o600));
-        }
+        settings_text = content;
     }
     let config_mode = super::candidate::config_mode(paths);
     targets.push((backup.read(backup::CONFIG)?, paths.proftpd_conf(), config_mode));
@@ -187,7 +193,18 @@ pub(crate) fn restore(
             },
         }
     }
-    Ok(())
+    match (settings_file, settings_text) {
+        (Some(path), Some(text)) => put_settings(path, &text),
+        _ => Ok(()),
+    }
+}
+
+/// Writes the settings file the way every other writer does: under the writers' lock,
+/// through a symlink the admin made, mode 0600 (so a concurrent `set` is never lost).
+fn put_settings(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut file = crate::settings::store::SettingsFile::open(path)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    file.replace_text(text).map(|_| ())
 }
 
 #[cfg(test)]

@@ -141,7 +141,8 @@ pub fn settings_changed_since(path: &Path, then: &Fingerprint) -> bool {
 /// Reads `path` once, returning its text and the matching fingerprint (`None` text when
 /// the file does not exist).
 pub fn read_with_fingerprint(path: &Path) -> std::io::Result<(Option<String>, Fingerprint)> {
-    match std::fs::read(path) {
+    use crate::settings::input::{InputError, MAX_SETTINGS, read_bounded};
+    match read_bounded(path, MAX_SETTINGS) {
         Ok(bytes) => {
             let meta = std::fs::metadata(path)?;
             let fingerprint = Fingerprint::of_bytes(&bytes, &meta);
@@ -149,10 +150,8 @@ pub fn read_with_fingerprint(path: &Path) -> std::io::Result<(Option<String>, Fi
                 .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?;
             Ok((Some(text), fingerprint))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok((None, Fingerprint { content: None }))
-        }
-        Err(e) => Err(e),
+        Err(InputError::NotFound) => Ok((None, Fingerprint { content: None })),
+        Err(InputError::Refused(why)) => Err(std::io::Error::other(why)),
     }
 }
 
