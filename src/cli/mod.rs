@@ -1,9 +1,11 @@
 //! Command-line interface: the same settings as the screen, for scripts.
 
 mod apply;
+mod automation;
 mod cert;
 mod commands;
 mod demo;
+mod json;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,6 +72,10 @@ pub struct Cli {
     #[arg(long)]
     pub mouse: bool,
 
+    /// One JSON object on stdout (schema in docs/automation.md), no human text there
+    #[arg(long, global = true)]
+    pub json: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -77,11 +83,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print every setting with its current value
-    Show {
-        /// As JSON, grouped by section
-        #[arg(long)]
-        json: bool,
-    },
+    Show,
     /// Print one setting's value
     Get {
         /// Setting name (general.port, port, filemask, ...)
@@ -92,37 +94,25 @@ pub enum Command {
         /// KEY=VALUE pairs
         #[arg(required = true, value_name = "KEY=VALUE")]
         assignments: Vec<String>,
+        /// Also print the unified diff of the settings file and of proftpd.conf
+        #[arg(long)]
+        diff: bool,
     },
     /// Check the settings; prints each problem as `KEY: message` (TrueNAS key names)
     Validate,
     /// Print the proftpd.conf the settings produce
     Render,
-    /// Read settings from TrueNAS's ftp.config JSON (FILE or - for stdin)
-    Import {
-        /// The JSON file, or - for standard input
-        #[arg(long, value_name = "FILE")]
-        truenas: PathBuf,
-    },
-    /// Print the settings as TrueNAS's ftp.config JSON
-    Export {
-        /// TrueNAS's ftp.config shape (the only format so far)
-        #[arg(long, required = true)]
-        truenas: bool,
-    },
+    /// Read settings from a settings file (TOML, whole or partial) or TrueNAS's JSON
+    Import(automation::ImportArgs),
+    /// Print the settings as TrueNAS's ftp.config JSON (or what ftp.update accepts)
+    Export(automation::ExportArgs),
     /// Manage TLS certificates (list, show, create, import, delete)
     Cert {
         #[command(subcommand)]
         action: cert::CertCommand,
     },
     /// Put the settings into service: check, back up, install, reload, verify (undone on failure)
-    Apply {
-        /// Start proftpd when it is not running
-        #[arg(long)]
-        start: bool,
-        /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
-        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
-        confirm: Option<u64>,
-    },
+    Apply(automation::ApplyArgs),
     /// List the backups of earlier configurations, newest first
     Backups,
     /// Put a backup back (default: the newest), settings file included
@@ -149,6 +139,26 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
         return Err("the screen must be at least 20x5".into());
     }
     Ok((cols, rows))
+}
+
+impl Command {
+    /// The command's name, as `command` in JSON replies.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Show => "show",
+            Command::Get { .. } => "get",
+            Command::Set { .. } => "set",
+            Command::Validate => "validate",
+            Command::Render => "render",
+            Command::Import(_) => "import",
+            Command::Export(_) => "export",
+            Command::Cert { .. } => "cert",
+            Command::Apply(_) => "apply",
+            Command::Backups => "backups",
+            Command::Rollback { .. } => "rollback",
+            Command::Demo { .. } => "demo",
+        }
+    }
 }
 
 impl Cli {

@@ -19,6 +19,7 @@ mod install;
 mod lock;
 mod logs;
 mod pipeline;
+mod plan;
 mod service;
 mod sources;
 mod steps;
@@ -29,6 +30,7 @@ pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, pr
 pub use confirm::{Pending, run_pending};
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
 pub use pipeline::{rollback, run};
+pub use plan::{UNCHANGED, WOULD_CHANGE};
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
 
@@ -54,6 +56,10 @@ pub struct Request {
     pub reason: String,
     /// How long proftpd gets to answer after a reload or start.
     pub verify_timeout: Duration,
+    /// Install and reload even when proftpd already serves these settings.
+    pub force: bool,
+    /// Dry run: every step up to the checks, nothing installed (see `plan`).
+    pub check: bool,
 }
 
 impl Request {
@@ -65,6 +71,8 @@ impl Request {
             expected: None,
             reason: "apply".into(),
             verify_timeout: VERIFY_TIMEOUT,
+            force: false,
+            check: false,
         }
     }
 }
