@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every ftpconf test. Installs what the tests need when it is missing (Debian 12, as root):
 # the real proftpd (proftpd-core, proftpd-mod-crypto), FTP clients (lftp, curl, python3 ftplib), openssl
-# (test certificates) and tmux (end-to-end screen tests).
+# (test certificates), tmux (end-to-end screen tests) and python3-venv (ansible-core for
+# tests/fleet_ansible.rs, installed from PyPI into /var/cache/ftpconf-test/ansible-venv-*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 strace; do
+for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 python3-venv strace; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
