@@ -219,6 +219,9 @@ fn fleet_every_json_reply_is_one_object() {
     assert_eq!(json(&sandbox, &["backups"], 0)["backups"], serde_json::json!([]));
     let reply = json(&sandbox, &["rollback"], 3);
     assert_eq!(reply["verdict"], "refused", "{reply}");
+    // Commands without a JSON reply refuse --json rather than mix text and JSON.
+    let out = run(&sandbox, &["--json", "render"]);
+    assert_eq!((out.status.code(), out.stdout.is_empty()), (Some(2), true), "{}", text(&out));
 }
 
 #[test]

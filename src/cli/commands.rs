@@ -16,6 +16,11 @@ pub fn run(cli: &Cli) -> Status {
     let Some(command) = &cli.command else {
         return super::open_editor(cli, &cli.paths(), &cli.settings_file());
     };
+    if cli.json && matches!(command, Command::Render | Command::Cert { .. } | Command::Demo { .. })
+    {
+        eprintln!("ftpconf: --json is not available for `{}`", command.name());
+        return Status::Usage;
+    }
     let mut reply = Reply::new(cli.json, command.name());
     let r = &mut reply;
     let outcome = match command {
