@@ -138,20 +138,27 @@ impl Engine {
     fn play(&self, playbook: &str, args: &[&str]) -> Output {
         let path = self.dir.path().join("play.yml");
         std::fs::write(&path, playbook).unwrap();
-        Command::new(self.bin.join("ansible-playbook"))
+        self.command("ansible-playbook")
             .arg("-i")
             .arg(self.dir.path().join("inventory.yml"))
             .arg(&path)
             .args(args)
+            .output()
+            .expect("run ansible-playbook")
+    }
+
+    /// One of the venv's Ansible programs, with the collection and a UTF-8 locale.
+    fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(self.bin.join(program));
+        command
             .env("LC_ALL", "C.UTF-8")
             .env("ANSIBLE_COLLECTIONS_PATH", self.dir.path().join("collections"))
             .env("ANSIBLE_LOCAL_TEMP", self.dir.path().join("tmp"))
             .env("ANSIBLE_REMOTE_TEMP", self.dir.path().join("tmp"))
             .env("ANSIBLE_NOCOLOR", "1")
             .env("ANSIBLE_RETRY_FILES_ENABLED", "0")
-            .env_remove("FTPCONF_TEST_PAUSE_AT")
-            .output()
-            .expect("run ansible-playbook")
+            .env_remove("FTPCONF_TEST_PAUSE_AT");
+        command
     }
 }
 
@@ -210,6 +217,9 @@ fn a_fleet_rollout_changes_once_then_nothing_and_stops_at_a_refused_host() {
     let user = User::create(homes.path(), true);
     let hosts = fleet(3);
     let engine = Engine::new(&hosts, &BTreeMap::new());
+    // The module's documentation block parses (ansible-doc reads it as Ansible would).
+    let doc = engine.command("ansible-doc").arg("ftpconf.nas.ftpconf_settings").output().unwrap();
+    assert!(doc.status.success() && !doc.stdout.is_empty(), "{}", show(&doc));
     let pids: Vec<u32> = hosts.iter().map(|h| h.server.pid()).collect();
     let before: Vec<(Vec<u8>, String)> =
         hosts.iter().map(|h| (h.settings_text(), h.live_config())).collect();

@@ -239,3 +239,24 @@ fn fleet_export_for_truenas_update_has_no_id_and_a_certificate_id() {
     let (update, _) = export(&["--truenas-update", "--certificate-id", "4"]);
     assert_eq!(update["ssltls_certificate"], 4);
 }
+
+#[test]
+fn fleet_with_proftpd_stopped_equal_files_are_unchanged_until_start_is_asked() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let _guard = common::apply::DaemonGuard(sandbox.paths.clone());
+    sandbox.save_settings(&sandbox.settings());
+    assert_eq!(json(&sandbox, &["apply"], 0)["verdict"], "applied");
+    let reply = json(&sandbox, &["apply"], 0);
+    assert_eq!(
+        (reply["verdict"].as_str(), reply["changed"].as_bool()),
+        (Some("unchanged"), Some(false))
+    );
+    assert!(reply["message"].as_str().unwrap().contains("not running"), "{reply}");
+    let reply = json(&sandbox, &["apply", "--start"], 0);
+    assert_eq!(
+        (reply["verdict"].as_str(), reply["serving"].as_bool()),
+        (Some("applied"), Some(true))
+    );
+    assert_eq!(json(&sandbox, &["apply", "--start"], 0)["verdict"], "unchanged");
+}

@@ -95,15 +95,18 @@ fn process_start(pid: u32) -> Option<SystemTime> {
 }
 
 /// Whether the live files equal `candidate` (configuration, login message, applied
-/// settings copy) and the running proftpd serves them.
-pub(crate) fn already_served(paths: &Paths, candidate: &Candidate) -> bool {
+/// settings copy) and the running proftpd serves them; with proftpd stopped and not to be
+/// started, equal files are all an apply would give.
+pub(crate) fn already_served(request: &Request, candidate: &Candidate) -> bool {
+    let paths = &request.paths;
     let read = |p: PathBuf| std::fs::read_to_string(p).ok();
     let Some(live) = read(paths.proftpd_conf()) else { return false };
-    live == candidate.files.config
+    let in_place = live == candidate.files.config
         && read(paths.login_message()).unwrap_or_default() == candidate.files.login_message
         && (candidate.files.settings.is_none()
-            || read(applied_settings_file(paths)) == candidate.files.settings)
-        && serves(paths, live.as_bytes())
+            || read(applied_settings_file(paths)) == candidate.files.settings);
+    let stopped = matches!(status::state(paths), State::Stopped) && !request.start;
+    in_place && (stopped || serves(paths, live.as_bytes()))
 }
 
 /// After the checks: the message to stop with instead of installing (nothing to do, or
@@ -116,15 +119,23 @@ pub(crate) fn stop_before_install(
     if !from_settings {
         return request.check.then(|| format!("{WOULD_CHANGE}: the backup would be put back"));
     }
-    let unchanged = already_served(&request.paths, candidate);
+    let unchanged = already_served(request, candidate);
     match (request.check, unchanged, request.force) {
-        (true, true, false) => Some(format!("{UNCHANGED}: proftpd already serves these settings")),
+        (true, true, false) => Some(format!("{UNCHANGED}: {}", unchanged_why(request))),
         (true, _, _) => Some(format!(
             "{WOULD_CHANGE}: every check passed; apply would install the new configuration and reload proftpd"
         )),
         (false, true, false) => Some(format!(
-            "{UNCHANGED}: proftpd already serves these settings; nothing was done (--force reloads anyway)"
+            "{UNCHANGED}: {}; nothing was done (--force applies anyway)",
+            unchanged_why(request)
         )),
         (false, _, _) => None,
+    }
+}
+
+fn unchanged_why(request: &Request) -> &'static str {
+    match status::state(&request.paths) {
+        State::Running { .. } => "proftpd already serves these settings",
+        _ => "the files are in place already; proftpd is not running (apply --start starts it)",
     }
 }

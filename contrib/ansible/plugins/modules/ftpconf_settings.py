@@ -24,8 +24,8 @@ description:
 options:
   settings:
     description:
-      - The desired settings under ftpconf's names, either nested by section
-        (C({general: {port: 21}})) or flat (C(general.port), or a bare key such as
+      - The desired settings under ftpconf's names, either nested by section (a dict
+        per section such as C(general)) or flat (C(general.port), or a bare key such as
         C(port) when it is unique; C(ftpconf show) lists them).
       - Mutually exclusive with O(truenas).
     type: dict
