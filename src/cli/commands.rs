@@ -29,8 +29,8 @@ pub fn run(cli: &Cli) -> Status {
         Command::Set { assignments, diff } => set(cli, assignments, *diff, r),
         Command::Validate => validate_command(cli, r),
         Command::Render => render_command(cli, r),
-        Command::Import(how) => super::automation::import(cli, how, r),
-        Command::Export(how) => super::automation::export(cli, how, r),
+        Command::Import(how) => super::desired::import(cli, how, r),
+        Command::Export(how) => super::desired::export(cli, how, r),
         Command::Cert { action } => Ok(super::cert::run(cli, action)),
         Command::Apply(how) => Ok(super::automation::apply(cli, how, r)),
         Command::Backups if cli.json => Ok(super::automation::backups(cli, r)),
@@ -176,7 +176,7 @@ fn set(cli: &Cli, assignments: &[String], diff: bool, reply: &mut Reply) -> Outc
         reply.error("nothing was changed");
         return Err(Status::Invalid);
     }
-    let diffs = diff.then(|| super::automation::diffs(cli, file.text(), &before, &settings));
+    let diffs = diff.then(|| super::desired::diffs(cli, file.text(), &before, &settings));
     save(cli, &mut file, &settings, diffs, reply)
 }
 
@@ -186,7 +186,7 @@ pub(super) fn save(
     cli: &Cli,
     file: &mut SettingsFile,
     settings: &Settings,
-    diffs: Option<super::automation::Diffs>,
+    diffs: Option<super::desired::Diffs>,
     reply: &mut Reply,
 ) -> Outcome {
     let path = cli.settings_file();

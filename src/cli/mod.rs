@@ -5,6 +5,7 @@ mod automation;
 mod cert;
 mod commands;
 mod demo;
+mod desired;
 mod json;
 
 use std::path::PathBuf;
@@ -103,9 +104,9 @@ pub enum Command {
     /// Print the proftpd.conf the settings produce
     Render,
     /// Read settings from a settings file (TOML, whole or partial) or TrueNAS's JSON
-    Import(automation::ImportArgs),
+    Import(desired::ImportArgs),
     /// Print the settings as TrueNAS's ftp.config JSON (or what ftp.update accepts)
-    Export(automation::ExportArgs),
+    Export(desired::ExportArgs),
     /// Manage TLS certificates (list, show, create, import, delete)
     Cert {
         #[command(subcommand)]
