@@ -140,6 +140,12 @@ fn fleet_apply_settings_stores_and_applies_or_changes_nothing() {
     );
     assert_eq!(std::fs::read(sandbox.paths.settings_file()).unwrap(), before, "settings changed");
 
+    // Refused by proftpd -t: the problem names the setting.
+    let aux = sandbox.write_file("aux.toml", b"[other]\nauxiliary_parameters = \"FooBarBaz on\"\n");
+    let reply = json(&sandbox, &["apply", "--settings", aux.to_str().unwrap()], 1);
+    assert_eq!(reply["problems"][0]["key"], "other.auxiliary_parameters", "{reply}");
+    assert_eq!(std::fs::read(sandbox.paths.settings_file()).unwrap(), before);
+
     // Invalid: exit 1 with the key, nothing stored.
     let invalid = sandbox.write_file("invalid.toml", b"[general]\nclients = 0\n");
     let reply = json(&sandbox, &["apply", "--settings", invalid.to_str().unwrap()], 1);

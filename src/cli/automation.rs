@@ -13,7 +13,7 @@ use super::desired::{Diffs, check_valid, desired, diffs};
 use super::json::Reply;
 use super::{Cli, Status};
 use crate::proftpd::apply::{self, Outcome as Applied, Request, Verdict};
-use crate::settings::store;
+use crate::settings::{Field, Severity, store};
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
@@ -211,7 +211,12 @@ fn answer(outcome: &Applied, check: bool, reply: &mut Reply) -> Status {
         reply.problem(Some(problem.field), &name, problem.severity, &problem.message);
     }
     if outcome.verdict != Verdict::Applied && outcome.problems.is_empty() {
-        reply.error(&outcome.message);
+        match field_named_by(&outcome.message) {
+            Some((field, name)) => {
+                reply.problem(Some(field), name, Severity::Error, &outcome.message);
+            }
+            None => reply.error(&outcome.message),
+        }
     }
     outcome.notes.iter().for_each(|n| reply.note(n));
     let steps: Vec<Json> = outcome
@@ -232,6 +237,17 @@ fn answer(outcome: &Applied, check: bool, reply: &mut Reply) -> Status {
     reply.set("log", outcome.log.clone());
     reply.outcome(word, changed, outcome.message.clone());
     super::apply::status_of(outcome.verdict)
+}
+
+/// The setting a refusal starts with (`tls.certificate: ...`, `auxiliary_parameters line
+/// 2: ...`), so that the JSON problem carries its key.
+fn field_named_by(message: &str) -> Option<(Field, &str)> {
+    let name = message.split([':', ' ']).next()?;
+    let rest = &message[name.len()..];
+    if !(rest.starts_with(':') || rest.starts_with(" line ")) {
+        return None;
+    }
+    Field::lookup(name).map(|(field, _)| (field, name))
 }
 
 /// `ftpconf backups --json`.
