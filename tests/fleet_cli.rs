@@ -73,6 +73,10 @@ fn fleet_a_second_apply_is_unchanged_and_reloads_nothing_unless_forced() {
         (Some("applied"), Some(true))
     );
     assert_eq!(backups(&sandbox), made + 1, "--force did not go through");
+    // Whatever changes state ends by saying so, in text too.
+    let out = run(&sandbox, &["rollback"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("\nchanged\n"), "{}", text(&out));
 }
 
 #[test]

@@ -38,7 +38,11 @@ pub fn run(cli: &Cli) -> Status {
         Command::Rollback { id, start } if cli.json => {
             Ok(super::automation::rollback(cli, id.as_deref(), *start, r))
         }
-        Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
+        Command::Rollback { id, start } => {
+            let status = super::apply::rollback(cli, id.as_deref(), *start);
+            // A rollback that went through always put files back.
+            Ok(if status == Status::Ok { emit("changed\n") } else { status })
+        }
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
     };
     reply.finish(outcome.unwrap_or_else(|status| status))
