@@ -211,6 +211,19 @@ const PLAYBOOK: &str = r#"
           auxiliary_parameters: "{{ aux | default('') }}"
 "#;
 
+/// The module with TrueNAS's key names (`banner` is display_login, `clients` MaxClients).
+const TRUENAS_PLAYBOOK: &str = r#"
+- hosts: nas
+  gather_facts: false
+  tasks:
+    - ftpconf.nas.ftpconf_settings:
+        binary: "{{ ftpconf_binary }}"
+        root: "{{ ftpconf_root }}"
+        truenas:
+          clients: "{{ clients }}"
+          banner: "{{ banner }}"
+"#;
+
 #[test]
 fn a_fleet_rollout_changes_once_then_nothing_and_stops_at_a_refused_host() {
     let homes = tempfile::Builder::new().prefix("fleet-homes.").tempdir().unwrap();
@@ -270,6 +283,24 @@ fn a_fleet_rollout_changes_once_then_nothing_and_stops_at_a_refused_host() {
         hosts.iter().map(|h| running_pid(&h.sandbox.paths).unwrap()).collect::<Vec<_>>(),
         pids
     );
+
+    // The same desired state under TrueNAS's names: nothing to do. A value ftpconf
+    // rejects fails the task with ftpconf's message and changes nothing.
+    let out = engine
+        .play(TRUENAS_PLAYBOOK, &["-e", r#"{"banner": "Rolled out by Ansible", "clients": 7}"#]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(recap(&out).values().all(|counts| *counts == (0, 0)), "{}", show(&out));
+    let settings_before = hosts[0].settings_text();
+    let out = engine
+        .play(TRUENAS_PLAYBOOK, &["--limit", "fleet-a", "-e", r#"{"banner": "x", "clients": 0}"#]);
+    assert!(!out.status.success(), "{}", show(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("clients: 0 is out of range; expected a whole number from 1 to 10000"),
+        "{}",
+        show(&out)
+    );
+    assert_eq!(hosts[0].settings_text(), settings_before);
     drop(engine);
 
     // A value the second host's proftpd refuses: the rollout stops there.
