@@ -206,7 +206,7 @@ const PLAYBOOK: &str = r#"
         root: "{{ ftpconf_root }}"
         settings:
           general:
-            clients: 7
+            clients: "{{ max_clients | default(7) }}"
           display_login: "{{ banner }}"
           auxiliary_parameters: "{{ aux | default('') }}"
 "#;

@@ -148,22 +148,37 @@ def toml_value(value):
     return json.dumps(str(value), ensure_ascii=True)
 
 
-def sections_by_key(module, base):
-    """Maps each bare key to its section, from `ftpconf show --json`."""
+def current_settings(module, base):
+    """{section: {key: value}} from `ftpconf show --json`: the names and their types."""
     rc, out, err = module.run_command(base + ["show", "--json"])
     if rc != 0:
         module.fail_json(msg="ftpconf show failed: %s" % (err or out).strip(), exit_code=rc)
-    found = {}
-    for section, keys in json.loads(out)["settings"].items():
-        for key in keys:
-            found.setdefault(key, []).append(section)
-    return found
+    return json.loads(out)["settings"]
+
+
+def typed(value, current):
+    """A templated string ("7", "true") as the type the setting has (Jinja renders strings)."""
+    if not isinstance(value, str):
+        return value
+    if isinstance(current, bool):
+        lowered = value.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            return True
+        if lowered in ("false", "no", "off", "0"):
+            return False
+    elif isinstance(current, int) and value.strip().isdigit():
+        return int(value.strip())
+    return value
 
 
 def settings_toml(module, base, settings):
     """The desired settings as ftpconf's TOML (sections of key = value)."""
+    known = current_settings(module, base)
+    owners_of = {}
+    for section, keys in known.items():
+        for key in keys:
+            owners_of.setdefault(key, []).append(section)
     sections = {}
-    known = None
     for name, value in settings.items():
         if isinstance(value, dict):
             sections.setdefault(name, {}).update(value)
@@ -171,8 +186,7 @@ def settings_toml(module, base, settings):
         if "." in name:
             section, key = name.split(".", 1)
         else:
-            known = known if known is not None else sections_by_key(module, base)
-            owners = known.get(name, [])
+            owners = owners_of.get(name, [])
             if len(owners) != 1:
                 module.fail_json(
                     msg="%s: %s; name it as section.key (ftpconf show lists them)"
@@ -183,7 +197,10 @@ def settings_toml(module, base, settings):
     lines = []
     for section, values in sections.items():
         lines.append("[%s]" % section)
-        lines.extend("%s = %s" % (key, toml_value(v)) for key, v in values.items())
+        for key, value in values.items():
+            # Unknown names pass through: ftpconf names them in its answer.
+            current = known.get(section, {}).get(key)
+            lines.append("%s = %s" % (key, toml_value(typed(value, current))))
         lines.append("")
     return "\n".join(lines)
 
