@@ -27,6 +27,8 @@ options:
       - The desired settings under ftpconf's names, either nested by section (a dict
         per section such as C(general)) or flat (C(general.port), or a bare key such as
         C(port) when it is unique; C(ftpconf show) lists them).
+      - A templated value rendered as a string (C("7"), C("true")) is converted to the
+        setting's type (number, boolean).
       - Mutually exclusive with O(truenas).
     type: dict
   truenas:
