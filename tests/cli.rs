@@ -177,6 +177,6 @@ fn show_lists_every_setting() {
     assert!(out.contains("Path") && out.contains("(hidden)"), "{out}");
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&run(&sandbox, &["show", "--json"]))).unwrap();
-    assert_eq!(json["general"]["port"], 21);
-    assert_eq!(json["access"]["file_permissions"], "700");
+    assert_eq!(json["settings"]["general"]["port"], 21);
+    assert_eq!(json["settings"]["access"]["file_permissions"], "700");
 }

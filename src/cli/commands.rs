@@ -4,11 +4,10 @@ use std::path::Path;
 
 use serde_json::{Map, Value as Json};
 
+use super::json::Reply;
 use super::{Cli, Command, Status};
-use crate::proftpd::{Facts, System, directives, render, validate};
-use crate::settings::{
-    Dialect, Field, Problem, Section, Settings, Severity, input, store, truenas,
-};
+use crate::proftpd::{Facts, System, render, validate};
+use crate::settings::{Dialect, Field, Problem, Section, Settings, Severity, input, store};
 use crate::visible;
 use store::{Saved, SettingsFile};
 
@@ -20,74 +19,104 @@ pub fn run(cli: &Cli) -> Status {
         eprintln!("ftpconf: --listen is only for a sandbox: give --root DIR too");
         return Status::Usage;
     }
+    // These print for people only (or stream): JSON would be mixed with text.
+    let text_only = matches!(
+        command,
+        Command::Render
+            | Command::Cert { .. }
+            | Command::Demo { .. }
+            | Command::Service { .. }
+            | Command::Confirm
+            | Command::Revert
+            | Command::Watchdog { .. }
+            | Command::Recover { .. }
+            | Command::Log(_)
+    );
+    if cli.json && text_only {
+        eprintln!("ftpconf: --json is not available for `{}`", command.name());
+        return Status::Usage;
+    }
+    let mut reply = Reply::new(cli.json, command.name());
+    let r = &mut reply;
     let outcome = match command {
-        Command::Show { json } => show(cli, *json),
-        Command::Get { key } => get(cli, key),
-        Command::Set { assignments } => set(cli, assignments),
-        Command::Validate => validate_command(cli),
-        Command::Render => render_command(cli),
-        Command::Import { truenas, trust_options } => import(cli, truenas, *trust_options),
-        Command::Export { .. } => export(cli),
+        Command::Show => show(cli, r),
+        Command::Get { key } => get(cli, key, r),
+        Command::Set { assignments, diff } => set(cli, assignments, *diff, r),
+        Command::Validate => validate_command(cli, r),
+        Command::Render => render_command(cli, r),
+        Command::Import(how) => super::desired::import(cli, how, r),
+        Command::Export(how) => super::desired::export(cli, how, r),
         Command::Cert { action } => Ok(super::cert::run(cli, action)),
-        Command::Apply { start, confirm } => Ok(super::apply::apply(cli, *start, *confirm)),
+        Command::Apply(how) => Ok(super::automation::apply(cli, how, r)),
+        Command::Backups if cli.json => Ok(super::automation::backups(cli, r)),
         Command::Backups => Ok(super::apply::backups(cli)),
-        Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
+        Command::Rollback { id, start } if cli.json => {
+            Ok(super::automation::rollback(cli, id.as_deref(), *start, r))
+        }
+        Command::Rollback { id, start } => {
+            let status = super::apply::rollback(cli, id.as_deref(), *start);
+            // A rollback that went through always put files back.
+            Ok(if status == Status::Ok { emit("changed\n") } else { status })
+        }
         Command::Recover { discard_journal } => Ok(super::apply::recover(cli, *discard_journal)),
         Command::Check(args) => Ok(super::doctor::check(cli, args)),
-        Command::CheckLogin { name, json } => Ok(super::doctor::check_login(cli, name, *json)),
+        Command::CheckLogin { name } => Ok(super::doctor::check_login(cli, name, cli.json)),
         Command::Log(args) => Ok(super::doctor::log(cli, args)),
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
-        Command::Status { json } => Ok(super::service::status(cli, *json)),
+        Command::Status => Ok(super::service::status(cli, cli.json)),
         Command::Service { action, yes } => Ok(super::service::service_action(cli, *action, *yes)),
-        Command::Sessions { json } => Ok(super::service::sessions(cli, *json)),
-        Command::Kick { pid, user, address, grace, json } => Ok(super::service::kick(
+        Command::Sessions => Ok(super::service::sessions(cli, cli.json)),
+        Command::Kick { pid, user, address, grace } => Ok(super::service::kick(
             cli,
             super::service::target(*pid, user, address),
             *grace,
-            *json,
+            cli.json,
         )),
         Command::Confirm => Ok(super::confirm::settle(cli, true)),
         Command::Revert => Ok(super::confirm::settle(cli, false)),
         Command::Watchdog { backup } => Ok(super::confirm::watchdog(cli, backup)),
     };
-    outcome.unwrap_or_else(|status| status)
+    reply.finish(outcome.unwrap_or_else(|status| status))
 }
 
-type Outcome = Result<Status, Status>;
+pub(super) type Outcome = Result<Status, Status>;
 
-fn system(cli: &Cli) -> System {
+pub(super) fn system(cli: &Cli) -> System {
     System::new(cli.paths())
 }
 
-fn load(cli: &Cli) -> Result<Settings, Status> {
+fn load(cli: &Cli, reply: &mut Reply) -> Result<Settings, Status> {
     store::load(&cli.settings_file()).map_err(|e| {
-        for problem in &e.problems {
-            eprintln!("ftpconf: {}", visible::line(problem));
-        }
+        e.problems.iter().for_each(|p| reply.error(p));
         Status::Invalid
     })
 }
 
-fn show(cli: &Cli, json: bool) -> Outcome {
-    let settings = load(cli)?;
-    if json {
-        let mut sections = Map::new();
-        for section in Section::ALL {
-            let values: Map<String, Json> = section
-                .fields()
-                .map(|f| {
-                    let value = match f.get(&settings) {
-                        crate::settings::Value::Number(n) => Json::from(n),
-                        crate::settings::Value::Bool(b) => Json::from(b),
-                        other => Json::from(other.to_input(Dialect::Ftpconf)),
-                    };
-                    (f.key().to_owned(), value)
-                })
-                .collect();
-            sections.insert(section.key().to_owned(), Json::Object(values));
-        }
-        let text = serde_json::to_string_pretty(&Json::Object(sections)).unwrap_or_default();
-        return Ok(emit(&format!("{text}\n")));
+/// Every setting's value, grouped by section, as JSON.
+pub(super) fn settings_json(settings: &Settings) -> Json {
+    let mut sections = Map::new();
+    for section in Section::ALL {
+        let values: Map<String, Json> = section
+            .fields()
+            .map(|f| {
+                let value = match f.get(settings) {
+                    crate::settings::Value::Number(n) => Json::from(n),
+                    crate::settings::Value::Bool(b) => Json::from(b),
+                    other => Json::from(other.to_input(Dialect::Ftpconf)),
+                };
+                (f.key().to_owned(), value)
+            })
+            .collect();
+        sections.insert(section.key().to_owned(), Json::Object(values));
+    }
+    Json::Object(sections)
+}
+
+fn show(cli: &Cli, reply: &mut Reply) -> Outcome {
+    let settings = load(cli, reply)?;
+    if reply.json {
+        reply.set("settings", settings_json(&settings));
+        return Ok(Status::Ok);
     }
     let mut out = String::new();
     for section in Section::ALL {
@@ -115,48 +144,55 @@ pub(super) fn emit(text: &str) -> Status {
     }
 }
 
-fn lookup(key: &str) -> Result<(Field, Dialect), Status> {
+fn lookup(key: &str, reply: &mut Reply) -> Result<(Field, Dialect), Status> {
     Field::lookup(key).ok_or_else(|| {
-        eprintln!("ftpconf: unknown key {key:?}; `ftpconf show` lists the settings");
+        reply.error(&format!("unknown key {key:?}; `ftpconf show` lists the settings"));
         Status::Usage
     })
 }
 
-fn get(cli: &Cli, key: &str) -> Outcome {
-    let (field, dialect) = lookup(key)?;
-    let settings = load(cli)?;
-    Ok(emit(&format!("{}\n", field.get_text(&settings, dialect))))
+fn get(cli: &Cli, key: &str, reply: &mut Reply) -> Outcome {
+    let (field, dialect) = lookup(key, reply)?;
+    let settings = load(cli, reply)?;
+    let text = field.get_text(&settings, dialect);
+    if reply.json {
+        reply.set("key", field.path());
+        reply.set("truenas_key", field.truenas_key());
+        reply.set("value", settings_json(&settings)[field.section().key()][field.key()].clone());
+        reply.set("text", text);
+        return Ok(Status::Ok);
+    }
+    Ok(emit(&format!("{text}\n")))
 }
 
 /// Locks the settings file against other writers and reads it; the lock is held until
 /// the returned value is dropped, so a read-modify-write cannot lose another's change.
-fn open(cli: &Cli) -> Result<(SettingsFile, Settings), Status> {
-    let report = |e: store::LoadError| {
-        for problem in &e.problems {
-            eprintln!("ftpconf: {problem}");
-        }
+pub(super) fn open(cli: &Cli, reply: &mut Reply) -> Result<(SettingsFile, Settings), Status> {
+    let mut report = |e: store::LoadError| {
+        e.problems.iter().for_each(|p| reply.error(p));
         Status::Invalid
     };
-    let file = SettingsFile::open(&cli.settings_file()).map_err(report)?;
-    let settings = file.settings().map_err(report)?;
+    let file = SettingsFile::open(&cli.settings_file()).map_err(&mut report)?;
+    let settings = file.settings().map_err(&mut report)?;
     Ok((file, settings))
 }
 
-fn set(cli: &Cli, assignments: &[String]) -> Outcome {
-    let (mut file, mut settings) = open(cli)?;
+fn set(cli: &Cli, assignments: &[String], diff: bool, reply: &mut Reply) -> Outcome {
+    let (mut file, mut settings) = open(cli, reply)?;
+    let before = settings.clone();
     let mut named = Vec::new();
     let mut named_dialects = Vec::new();
     let mut errors = Vec::new();
     for assignment in assignments {
         let Some((key, value)) = assignment.split_once('=') else {
-            eprintln!("ftpconf: {assignment:?} is not KEY=VALUE");
+            reply.error(&format!("{assignment:?} is not KEY=VALUE"));
             return Err(Status::Usage);
         };
-        let (field, dialect) = lookup(key)?;
+        let (field, dialect) = lookup(key, reply)?;
         named.push((field, key.trim().to_owned()));
         named_dialects.push(dialect);
         if let Err(message) = field.set_text(&mut settings, value, dialect) {
-            errors.push(format!("{}: {message}", key.trim()));
+            errors.push((field, key.trim().to_owned(), message));
         }
     }
     let report = validate(&settings, &system(cli));
@@ -167,125 +203,99 @@ fn set(cli: &Cli, assignments: &[String]) -> Outcome {
         None if truenas_names => field.truenas_key().to_owned(),
         None => field.path(),
     };
-    errors.iter().for_each(|e| eprintln!("{}", visible::line(e)));
-    print_problems(&report.problems, name_of, true);
+    for (field, key, message) in &errors {
+        reply.problem(Some(*field), key, Severity::Error, message);
+    }
+    reply.problems(&report.problems, name_of);
     if !errors.is_empty() || report.has_errors() {
-        eprintln!("ftpconf: nothing was changed");
+        reply.error("nothing was changed");
         return Err(Status::Invalid);
     }
-    save(cli, &mut file, &settings)
+    let diffs = diff.then(|| super::desired::diffs(cli, file.text(), &before, &settings));
+    save(cli, &mut file, &settings, diffs, reply)
 }
 
-/// Saves under the held lock and says `changed` (with what changed) or `unchanged`.
-fn save(cli: &Cli, file: &mut SettingsFile, settings: &Settings) -> Outcome {
+/// Saves under the held lock and says `changed` (with what changed) or `unchanged`;
+/// `diffs` (asked for with `--diff`) follow on stdout.
+pub(super) fn save(
+    cli: &Cli,
+    file: &mut SettingsFile,
+    settings: &Settings,
+    diffs: Option<super::desired::Diffs>,
+    reply: &mut Reply,
+) -> Outcome {
     let path = cli.settings_file();
     let saved = file.save(settings).map_err(|e| {
-        eprintln!("ftpconf: cannot write {}: {e}; nothing was changed", file.target().display());
+        reply.error(&format!("cannot write {}: {e}; nothing was changed", file.target().display()));
         Status::Refused
     })?;
-    match saved {
-        Saved::Unchanged => {
-            emit("unchanged\n");
-            eprintln!(
-                "{} already holds these settings; the file was not rewritten",
-                path.display()
-            );
+    let changes = match &saved {
+        Saved::Unchanged => Vec::new(),
+        Saved::Changed(changes) => changes.clone(),
+    };
+    let changed = saved != Saved::Unchanged;
+    let word = if changed { "changed" } else { "unchanged" };
+    if reply.json {
+        reply.set("changes", changes);
+        if let Some(diffs) = diffs {
+            reply.set("diff", diffs.to_json());
         }
-        Saved::Changed(changes) => {
-            let mut out = String::from("changed\n");
-            changes.iter().for_each(|c| out += &format!("  {c}\n"));
-            emit(&out);
-            eprintln!("saved {}; run `ftpconf apply` to put it into service", path.display());
-        }
+        reply.outcome(word, changed, format!("{word}: {}", path.display()));
+        return Ok(Status::Ok);
+    }
+    let mut out = format!("{word}\n");
+    changes.iter().for_each(|c| out += &format!("  {c}\n"));
+    if let Some(diffs) = diffs {
+        out += &diffs.to_text();
+    }
+    emit(&out);
+    if changed {
+        eprintln!("saved {}; run `ftpconf apply` to put it into service", path.display());
+    } else {
+        eprintln!("{} already holds these settings; the file was not rewritten", path.display());
     }
     Ok(Status::Ok)
 }
 
-/// Prints problems as `KEY: message`, errors first, to stderr (or stdout for `validate`).
-fn print_problems(problems: &[Problem], name_of: impl Fn(Field) -> String, to_stderr: bool) {
-    let mut sorted: Vec<&Problem> = problems.iter().collect();
-    sorted.sort_by_key(|p| p.severity);
-    for p in sorted {
-        let tag = if p.severity == Severity::Warning { "warning: " } else { "" };
-        let line = format!("{}: {tag}{}", name_of(p.field), visible::line(&p.message));
-        if to_stderr {
-            eprintln!("{line}");
-        } else {
-            println!("{line}");
-        }
-    }
-}
-
-fn validate_command(cli: &Cli) -> Outcome {
-    let settings = load(cli)?;
+fn validate_command(cli: &Cli, reply: &mut Reply) -> Outcome {
+    let settings = load(cli, reply)?;
     let report = validate(&settings, &system(cli));
-    print_problems(&report.problems, |f| f.truenas_key().to_owned(), false);
     let (errors, warnings) = (report.errors().count(), report.warnings().count());
-    eprintln!("{errors} error(s), {warnings} warning(s)");
+    if reply.json {
+        reply.problems(&report.problems, |f| f.truenas_key().to_owned());
+        reply.message = format!("{errors} error(s), {warnings} warning(s)");
+    } else {
+        let mut sorted: Vec<&Problem> = report.problems.iter().collect();
+        sorted.sort_by_key(|p| p.severity);
+        let mut out = String::new();
+        for p in sorted {
+            let tag = if p.severity == Severity::Warning { "warning: " } else { "" };
+            out += &format!("{}: {tag}{}\n", p.field.truenas_key(), p.message);
+        }
+        emit(&out);
+        eprintln!("{errors} error(s), {warnings} warning(s)");
+    }
     if errors > 0 { Err(Status::Invalid) } else { Ok(Status::Ok) }
 }
 
-fn render_command(cli: &Cli) -> Outcome {
-    let settings = load(cli)?;
+fn render_command(cli: &Cli, reply: &mut Reply) -> Outcome {
+    let settings = load(cli, reply)?;
     let system = system(cli);
     let report = validate(&settings, &system);
     if report.has_errors() {
-        print_problems(&report.problems, |f| f.truenas_key().to_owned(), true);
-        eprintln!("ftpconf: the settings are invalid; nothing rendered");
+        reply.problems(&report.problems, |f| f.truenas_key().to_owned());
+        reply.error("the settings are invalid; nothing rendered");
         return Err(Status::Invalid);
     }
     let rendered = render(&settings, &Facts::gather(&settings, &system));
     Ok(emit(&rendered.config))
 }
 
-fn import(cli: &Cli, source: &Path, trust_options: bool) -> Outcome {
-    let text = read_input(source).map_err(|e| {
-        eprintln!("ftpconf: cannot read {}: {e}", source.display());
-        Status::Invalid
-    })?;
-    let (mut file, current) = open(cli)?;
-    let imported = truenas::import(&text, &current).map_err(|problems| {
-        problems.iter().for_each(|p| eprintln!("{}", visible::line(p)));
-        eprintln!("ftpconf: nothing was imported");
-        Status::Invalid
-    })?;
-    imported.notes.iter().for_each(|n| eprintln!("{}", visible::line(n)));
-    let options = &imported.settings.auxiliary_parameters;
-    let risky = directives::risky_lines(options);
-    if !risky.is_empty() && *options != current.auxiliary_parameters {
-        let lines: Vec<&str> = options.lines().collect();
-        for (n, why) in &risky {
-            let text = lines.get(n - 1).copied().unwrap_or("");
-            eprintln!("options line {n}: {}  ({why})", visible::line(text.trim()));
-        }
-        if !trust_options {
-            eprintln!(
-                "ftpconf: the options (Auxiliary Parameters) above reach beyond the FTP configuration; nothing was imported. Check them, then import again with --trust-options"
-            );
-            return Err(Status::Invalid);
-        }
-        eprintln!("ftpconf: importing the lines above, as --trust-options says");
-    }
-    let report = validate(&imported.settings, &system(cli));
-    print_problems(&report.problems, |f| f.truenas_key().to_owned(), true);
-    if report.has_errors() {
-        eprintln!("ftpconf: the imported settings are invalid; nothing was imported");
-        return Err(Status::Invalid);
-    }
-    save(cli, &mut file, &imported.settings)
-}
-
-/// The JSON to import: a regular file or stdin, at most [`input::MAX_SETTINGS`] bytes.
-fn read_input(source: &Path) -> Result<String, input::InputError> {
+/// The input to import: a regular file or stdin, at most [`input::MAX_SETTINGS`] bytes.
+pub(super) fn read_input(source: &Path) -> Result<String, input::InputError> {
     if source == Path::new("-") {
         input::utf8(input::read_limited(std::io::stdin().lock(), input::MAX_SETTINGS)?)
     } else {
         input::read_text(source, input::MAX_SETTINGS)
     }
-}
-
-fn export(cli: &Cli) -> Outcome {
-    let settings = load(cli)?;
-    let text = serde_json::to_string_pretty(&truenas::export(&settings)).unwrap_or_default();
-    Ok(emit(&format!("{text}\n")))
 }

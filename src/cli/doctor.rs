@@ -31,9 +31,6 @@ pub struct CheckArgs {
     /// Also upload a small file, check its permissions, download it and delete it
     #[arg(long)]
     write: bool,
-    /// Print the steps as JSON (see docs/doctor.md)
-    #[arg(long)]
-    json: bool,
     /// Seconds each network step may take
     #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=120))]
     timeout: u64,
@@ -95,13 +92,13 @@ pub fn check(cli: &Cli, args: &CheckArgs) -> Status {
     };
     let marks = marks(cli);
     let mut show = |step: &StepResult| {
-        if !args.json {
+        if !cli.json {
             let _ = emit(&step_text(step, &marks));
         }
     };
     let results = doctor::check(&settings, &paths, &options, &mut show);
     let passed = doctor::all_passed(&results);
-    if args.json {
+    if cli.json {
         let value = json!({ "passed": passed, "steps": results });
         let _ = emit(&format!("{}\n", serde_json::to_string_pretty(&value).unwrap_or_default()));
     }

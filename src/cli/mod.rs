@@ -1,11 +1,14 @@
 //! Command-line interface: the same settings as the screen, for scripts.
 
 mod apply;
+mod automation;
 mod cert;
 mod commands;
 mod confirm;
 mod demo;
+mod desired;
 mod doctor;
+mod json;
 mod service;
 
 use std::path::PathBuf;
@@ -86,6 +89,10 @@ pub struct Cli {
     #[arg(long)]
     pub mouse: bool,
 
+    /// One JSON object on stdout (schema in docs/automation.md), no human text there
+    #[arg(long, global = true)]
+    pub json: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -93,11 +100,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print every setting with its current value
-    Show {
-        /// As JSON, grouped by section
-        #[arg(long)]
-        json: bool,
-    },
+    Show,
     /// Print one setting's value
     Get {
         /// Setting name (general.port, port, filemask, ...)
@@ -108,41 +111,25 @@ pub enum Command {
         /// KEY=VALUE pairs
         #[arg(required = true, value_name = "KEY=VALUE")]
         assignments: Vec<String>,
+        /// Also print the unified diff of the settings file and of proftpd.conf
+        #[arg(long)]
+        diff: bool,
     },
     /// Check the settings; prints each problem as `KEY: message` (TrueNAS key names)
     Validate,
     /// Print the proftpd.conf the settings produce
     Render,
-    /// Read settings from TrueNAS's ftp.config JSON (FILE or - for stdin)
-    Import {
-        /// The JSON file, or - for standard input
-        #[arg(long, value_name = "FILE")]
-        truenas: PathBuf,
-        /// Accept Auxiliary Parameters (options) that load modules, include files, run
-        /// commands or hold credentials; without it such lines are shown and refused
-        #[arg(long)]
-        trust_options: bool,
-    },
-    /// Print the settings as TrueNAS's ftp.config JSON
-    Export {
-        /// TrueNAS's ftp.config shape (the only format so far)
-        #[arg(long, required = true)]
-        truenas: bool,
-    },
+    /// Read settings from a settings file (TOML, whole or partial) or TrueNAS's JSON
+    Import(desired::ImportArgs),
+    /// Print the settings as TrueNAS's ftp.config JSON (or what ftp.update accepts)
+    Export(desired::ExportArgs),
     /// Manage TLS certificates (list, show, create, import, delete)
     Cert {
         #[command(subcommand)]
         action: cert::CertCommand,
     },
     /// Put the settings into service: check, back up, install, reload, verify (undone on failure)
-    Apply {
-        /// Start proftpd when it is not running
-        #[arg(long)]
-        start: bool,
-        /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
-        #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
-        confirm: Option<u64>,
-    },
+    Apply(automation::ApplyArgs),
     /// List the backups of earlier configurations, newest first
     Backups,
     /// Put a backup back (default: the newest), settings file included
@@ -154,11 +141,7 @@ pub enum Command {
         start: bool,
     },
     /// Show the FTP service: running, start at boot, configuration drift, sessions, backups
-    Status {
-        /// As JSON (shape in docs/service.md)
-        #[arg(long)]
-        json: bool,
-    },
+    Status,
     /// Start, stop, restart proftpd or make it start at boot (enable/disable)
     Service {
         #[arg(value_enum)]
@@ -168,11 +151,7 @@ pub enum Command {
         yes: bool,
     },
     /// List connected FTP sessions (user, client, what they do, transfer progress)
-    Sessions {
-        /// As JSON (shape in docs/service.md)
-        #[arg(long)]
-        json: bool,
-    },
+    Sessions,
     /// End FTP sessions: one by PID, or all of a user or a client address
     #[command(group = clap::ArgGroup::new("target").required(true).args(["pid", "user", "address"]))]
     Kick {
@@ -187,9 +166,6 @@ pub enum Command {
         /// Seconds a session gets to end after SIGTERM before SIGKILL
         #[arg(long, value_name = "SECONDS", default_value_t = 3)]
         grace: u64,
-        /// Results as JSON
-        #[arg(long)]
-        json: bool,
     },
     /// Keep the configuration an `apply --confirm` (or the editor's `c`) waits on
     Confirm,
@@ -211,9 +187,6 @@ pub enum Command {
     CheckLogin {
         /// A local user name, or `anonymous`
         name: String,
-        /// As JSON
-        #[arg(long)]
-        json: bool,
     },
     /// proftpd's system and TLS log, with explanations of known failures
     Log(doctor::LogArgs),
@@ -233,6 +206,37 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
         return Err("the screen must be at least 20x5".into());
     }
     Ok((cols, rows))
+}
+
+impl Command {
+    /// The command's name, as `command` in JSON replies.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Show => "show",
+            Command::Get { .. } => "get",
+            Command::Set { .. } => "set",
+            Command::Validate => "validate",
+            Command::Render => "render",
+            Command::Import(_) => "import",
+            Command::Export(_) => "export",
+            Command::Cert { .. } => "cert",
+            Command::Apply(_) => "apply",
+            Command::Backups => "backups",
+            Command::Rollback { .. } => "rollback",
+            Command::Demo { .. } => "demo",
+            Command::Status => "status",
+            Command::Service { .. } => "service",
+            Command::Sessions => "sessions",
+            Command::Kick { .. } => "kick",
+            Command::Confirm => "confirm",
+            Command::Revert => "revert",
+            Command::Watchdog { .. } => "__watchdog",
+            Command::Recover { .. } => "recover",
+            Command::Check(_) => "check",
+            Command::CheckLogin { .. } => "check-login",
+            Command::Log(_) => "log",
+        }
+    }
 }
 
 impl Cli {

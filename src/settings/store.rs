@@ -59,6 +59,12 @@ pub fn save(path: &Path, settings: &Settings) -> std::io::Result<Saved> {
 /// keep their defaults, so older files keep loading. CRLF line endings read like LF
 /// (inside multi-line strings too).
 pub fn parse(text: &str, origin: &str) -> Result<Settings, LoadError> {
+    parse_over(text, origin, Settings::default())
+}
+
+/// Like [`parse`], but the keys present are read over `base` (an import that merges):
+/// keys absent from `text` keep `base`'s values.
+pub fn parse_over(text: &str, origin: &str, base: Settings) -> Result<Settings, LoadError> {
     let text = &lf_endings(text);
     let at = |span: std::ops::Range<usize>| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
@@ -68,7 +74,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Settings, LoadError> {
         let place = e.span().map(&at).unwrap_or_else(|| origin.to_owned());
         LoadError { problems: vec![format!("{place}: {}", e.message().trim())] }
     })?;
-    let mut settings = Settings::default();
+    let mut settings = base;
     let mut problems = Vec::new();
     for (section_key, section_value) in document.get_ref() {
         let section_name = section_key.get_ref().as_ref();

@@ -20,6 +20,7 @@ mod install;
 mod lock;
 mod logs;
 mod pipeline;
+mod plan;
 mod recovery;
 mod service;
 mod sources;
@@ -37,6 +38,7 @@ pub use confirm::{
 };
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
 pub use pipeline::{rollback, run};
+pub use plan::{UNCHANGED, WOULD_CHANGE};
 pub use recovery::{discard_journal, recover_now};
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
@@ -81,6 +83,10 @@ pub struct Request {
     /// Set it to true to stop the apply: honoured by `proftpd -t` and between the steps up
     /// to the install; once files are being installed the apply runs to its end.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// Install and reload even when proftpd already serves these settings.
+    pub force: bool,
+    /// Dry run: every step up to the checks, nothing installed (see `plan`).
+    pub check: bool,
 }
 
 /// Environment variable overriding the helper-program time limit (milliseconds); for
@@ -110,6 +116,8 @@ impl Request {
             arm_watchdog: false,
             child_limit: child_limit_default(),
             cancel: None,
+            force: false,
+            check: false,
         }
     }
 

@@ -98,6 +98,12 @@ pub(crate) fn execute(
             );
         }
     };
+    // Hook (fleet): nothing to do, or a dry run, stops here with nothing installed.
+    let from_settings = matches!(source, Source::Settings);
+    if let Some(message) = super::plan::stop_before_install(request, from_settings, &candidate) {
+        let outcome = finish(run, paths, (Verdict::Applied, None, message), problems, &log, None);
+        return (outcome, Some(lock));
+    }
     match install_and_reload(&mut run, request, &candidate, staged, rollback_from.as_deref()) {
         Ok((backup, serving)) => {
             let message = match (&source, serving) {
@@ -114,6 +120,9 @@ pub(crate) fn execute(
             let mut outcome =
                 finish(run, paths, (Verdict::Applied, None, message), problems, &log, Some(backup));
             outcome.serving = serving;
+            if serving {
+                super::plan::record_served(paths); // Hook (fleet): for `unchanged` later.
+            }
             (outcome, Some(lock))
         }
         Err(fatal) => {
