@@ -36,6 +36,15 @@ pub fn run(cli: &Cli) -> Status {
         eprintln!("ftpconf: --json is not available for `{}`", command.name());
         return Status::Usage;
     }
+    // These write their own JSON document (shapes in docs/service.md and docs/doctor.md).
+    let own_json = matches!(
+        command,
+        Command::Status
+            | Command::Sessions
+            | Command::Kick { .. }
+            | Command::Check(_)
+            | Command::CheckLogin { .. }
+    );
     let mut reply = Reply::new(cli.json, command.name());
     let r = &mut reply;
     let outcome = match command {
@@ -76,7 +85,8 @@ pub fn run(cli: &Cli) -> Status {
         Command::Revert => Ok(super::confirm::settle(cli, false)),
         Command::Watchdog { backup } => Ok(super::confirm::watchdog(cli, backup)),
     };
-    reply.finish(outcome.unwrap_or_else(|status| status))
+    let status = outcome.unwrap_or_else(|status| status);
+    if own_json { status } else { reply.finish(status) }
 }
 
 pub(super) type Outcome = Result<Status, Status>;
