@@ -270,3 +270,28 @@ fn fleet_with_proftpd_stopped_equal_files_are_unchanged_until_start_is_asked() {
     );
     assert_eq!(json(&sandbox, &["apply", "--start"], 0)["verdict"], "unchanged");
 }
+
+/// `apply --settings FILE --confirm N --detach` returns once the change serves; a later
+/// `ftpconf confirm` keeps it, and without one the watchdog puts the old one back.
+#[test]
+fn fleet_a_detached_confirmation_is_kept_by_confirm_or_reverted_by_the_watchdog() {
+    let (sandbox, _server) = served();
+    let desired = sandbox.path("desired.toml");
+    for (clients, confirm) in [(31, true), (32, false)] {
+        std::fs::write(&desired, format!("[general]\nclients = {clients}\n")).unwrap();
+        let args = ["apply", "--settings", desired.to_str().unwrap(), "--confirm", "3", "--detach"];
+        let out = run(&sandbox, &args);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).contains("ftpconf confirm"), "{}", text(&out));
+        assert!(sandbox.live_config().contains(&format!("MaxClients {clients}")));
+        if confirm {
+            let out = run(&sandbox, &["confirm"]);
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        }
+        std::thread::sleep(std::time::Duration::from_secs(6));
+        let live = sandbox.live_config();
+        let kept = live.contains(&format!("MaxClients {clients}"));
+        assert_eq!(kept, confirm, "clients {clients}, confirmed {confirm}:\n{live}");
+        assert!(ftpconf::proftpd::apply::pending_confirmation(&sandbox.paths).is_none());
+    }
+}

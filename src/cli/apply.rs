@@ -126,8 +126,8 @@ pub fn status_of(verdict: Verdict) -> Status {
     }
 }
 
-/// `ftpconf apply [--start] [--confirm SECONDS]`.
-pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
+/// `ftpconf apply [--start] [--confirm SECONDS [--detach]]`.
+pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>, detach: bool) -> Status {
     let mut request = request(cli, start);
     let mut printer = StepPrinter::new(cli);
     let Some(seconds) = confirm else {
@@ -147,6 +147,19 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>) -> Status {
     };
     println!("{}", pending.outcome().message);
     let backup = pending.backup().id().to_owned();
+    if detach {
+        // Left to the watchdog, which already owns the deadline.
+        let until = pending.deadline().map(time::OffsetDateTime::from).map_or_else(
+            || "the deadline".to_owned(),
+            |t| format!("{} {:02}:{:02}:{:02} UTC", t.date(), t.hour(), t.minute(), t.second()),
+        );
+        drop(pending);
+        println!(
+            "pending: keep it with `ftpconf confirm` before {until}; otherwise backup {backup} is \
+             put back then (`ftpconf revert` does it now)"
+        );
+        return Status::Ok;
+    }
     // Held where the editor holds its own (one registry for every pending apply).
     let held = Unconfirmed::default();
     held.put(pending);

@@ -23,6 +23,10 @@ pub struct ApplyArgs {
     /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub confirm: Option<u64>,
+    /// With --confirm: return once the change serves instead of waiting for an answer; a
+    /// later `ftpconf confirm` keeps it, otherwise the watchdog reverts it at the deadline
+    #[arg(long, requires = "confirm")]
+    pub detach: bool,
     /// Reload even when proftpd already serves these settings
     #[arg(long)]
     pub force: bool,
@@ -95,7 +99,7 @@ pub fn apply(cli: &Cli, how: &ApplyArgs, reply: &mut Reply) -> Status {
         }
     }
     if how.confirm.is_some() {
-        let status = super::apply::apply(cli, how.start, how.confirm);
+        let status = super::apply::apply(cli, how.start, how.confirm, how.detach);
         if status != Status::Ok
             && let Some(stored) = stored
         {

@@ -52,8 +52,9 @@ options:
     default: false
   confirm_seconds:
     description:
-      - Apply with confirmation (C(ftpconf apply --confirm SECONDS)); unless a later task
-        confirms it (O(confirm)), ftpconf puts the previous configuration back.
+      - Apply with confirmation (C(ftpconf apply --confirm SECONDS --detach)): the task
+        returns once the change serves; unless a later task confirms it (O(confirm)) within
+        SECONDS, ftpconf's watchdog puts the previous configuration back.
     type: int
   confirm:
     description:
@@ -273,7 +274,7 @@ def main():
             command.append("--check")
         if p["confirm_seconds"] and not module.check_mode:
             # The confirmation is given later (`ftpconf confirm`); ftpconf answers in text here.
-            command += ["--confirm", str(p["confirm_seconds"])]
+            command += ["--confirm", str(p["confirm_seconds"]), "--detach"]
             rc, out, err = module.run_command(command)
             if rc != 0:
                 module.fail_json(msg=(err or out).strip(), exit_code=rc, stdout=out)
