@@ -226,3 +226,51 @@ fn create_a_certificate_in_the_editor_and_serve_it() {
         rendered.config
     );
 }
+
+/// A paste is text for the focused field, never keys: the Tab and the letters after it
+/// in `10.0.0.1<Tab>sa` must not leave the field, open the review and apply (D14).
+#[test]
+fn a_paste_goes_into_the_field_and_is_never_taken_for_keys() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    for key in ["a", "]", "]", "]", DOWN, DOWN, DOWN, DOWN, DOWN] {
+        s.send(key.as_bytes());
+    }
+    s.wait_for("Masquerade Address", 24, 80);
+    s.send(b"\x1b[200~10.0.0.1\tsa\x1b[201~");
+    let screen = s.wait_for("Pasted into Masquerade Address; left out 1 tab", 24, 80);
+    assert!(screen.contains("10.0.0.1sa"), "only the text went in:\n{screen}");
+    assert!(!screen.contains("Review before saving"), "{screen}");
+    // A paste where nothing takes text does nothing but say so.
+    s.send(b"\x1b[A"); // Up: Reverse DNS, a checkbox
+    s.send(b"\x1b[200~s\x1b[201~");
+    s.wait_for("Paste ignored: Perform Reverse DNS Lookups is not a text field", 24, 80);
+    s.send(b"\x11"); // Ctrl-Q: unsaved, so it asks
+    s.wait_for("Discard", 24, 80);
+    s.send(b"d");
+    assert!(s.wait_exit().success());
+    assert_restored(&s.bytes());
+    assert!(!root.path().join("etc/ftpconf/ftpconf.toml").exists(), "nothing saved");
+}
+
+/// A paste start that never ends (a crashed program, a hostile clipboard) does not
+/// freeze the editor: it ends once silent, and Ctrl-C works again within a second.
+#[test]
+fn an_unterminated_paste_start_does_not_freeze_the_editor() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    s.send(b"\x1b[200~");
+    s.send(b"\x03"); // Ctrl-C at once: still part of the paste, which then ends
+    let started = std::time::Instant::now();
+    s.wait_for("Pasted into Port; left out 1 tab", 24, 80);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+    s.send(b"\x1b[200~");
+    std::thread::sleep(std::time::Duration::from_millis(500)); // the user notices
+    let pressed = std::time::Instant::now();
+    s.send(b"\x03"); // Ctrl-C: quits (nothing unsaved)
+    assert!(s.wait_exit().success());
+    assert!(pressed.elapsed() < std::time::Duration::from_secs(1), "{:?}", pressed.elapsed());
+    assert_restored(&s.bytes());
+}

@@ -220,6 +220,7 @@ impl App {
                 Some(action) => self.update(action),
                 None => false,
             },
+            Event::Paste(text) => self.paste(text),
             Event::Resize(..) => true,
             _ => false,
         }

@@ -18,7 +18,9 @@ pub mod dropdown;
 pub mod editors;
 pub mod events;
 pub mod focus;
+pub mod input;
 pub mod keys;
+pub mod paste;
 pub mod review;
 pub mod save;
 pub mod screens;
@@ -86,9 +88,10 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
     let mut app = App::new(env, settings, theme);
     app.disk = disk;
     let options = terminal::Options { size: cli.size, mouse: cli.mouse };
-    let mut events = TerminalEvents::default();
-    let result =
-        terminal::with_terminal(options, |t, fixed| run_with(t, &mut app, &mut events, fixed));
+    let result = terminal::with_terminal(options, |t, fixed| {
+        let mut events = TerminalEvents::new()?;
+        run_with(t, &mut app, &mut events, fixed)
+    });
     // The loop only ends while a confirmation waits when the terminal failed: unconfirmed
     // means undone.
     unconfirmed::revert_all().iter().for_each(|line| eprintln!("{line}"));

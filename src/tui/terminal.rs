@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -99,7 +101,8 @@ pub fn with_terminal<R>(
 fn setup(options: Options) -> io::Result<(RealTerminal, bool)> {
     enable_raw_mode()?;
     let mut stdout = io::stdout();
-    execute!(stdout, EnterAlternateScreen)?;
+    // Pasted text arrives marked, so it is never taken for keys (see `input`).
+    execute!(stdout, EnterAlternateScreen, EnableBracketedPaste)?;
     if options.mouse {
         execute!(stdout, EnableMouseCapture)?;
     }
@@ -123,7 +126,7 @@ pub fn restore(mouse: bool) {
     if mouse {
         let _ = execute!(stdout, DisableMouseCapture);
     }
-    let _ = execute!(stdout, LeaveAlternateScreen, Show);
+    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
 }
 

@@ -2,6 +2,8 @@
 //! context). The screens render it with pure functions; nothing here touches a terminal.
 
 use ratatui::layout::Rect;
+
+use crate::visible;
 use ratatui::text::{Line, Span};
 
 use super::app::{App, Confirm, MessageKind, Screen};
@@ -347,9 +349,9 @@ pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'sta
         lines.push(Line::from(vec![
             Span::raw("  "),
             Span::styled(format!("{}: ", change.field.label()), theme.label),
-            Span::styled(change.old.clone(), theme.diff_removed),
+            Span::styled(visible::line(&change.old).into_owned(), theme.diff_removed),
             Span::raw(format!(" {} ", theme.symbols.arrow)),
-            Span::styled(change.new.clone(), theme.diff_added),
+            Span::styled(visible::line(&change.new).into_owned(), theme.diff_added),
         ]));
     }
     if !review.warnings.is_empty() {
@@ -375,7 +377,7 @@ pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'sta
             DiffKind::Removed => theme.diff_removed,
             DiffKind::Context => theme.help,
         };
-        lines.push(Line::styled(text.clone(), style));
+        lines.push(Line::styled(visible::line(text).into_owned(), style));
     }
     lines
 }

@@ -11,6 +11,7 @@ use crate::proftpd::apply::{Step, Verdict};
 use crate::tui::apply::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
+use crate::visible;
 
 pub fn draw(screen: &ApplyScreen, timings: bool, theme: &Theme, area: Rect, frame: &mut Frame) {
     let title = match screen.mode {
@@ -96,10 +97,10 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
     out(&heading, style, 1);
     // Validation problems are the message, one per line; show them once, as a list.
     if end.problems.is_empty() {
-        out(&end.message, style, 1);
+        out(&visible::text(&end.message), style, 1);
     }
     for problem in &end.problems {
-        out(&format!("! {problem}"), theme.error, 1);
+        out(&format!("! {}", visible::line(problem)), theme.error, 1);
     }
     if end.confirmed.is_none() {
         out(
@@ -111,7 +112,7 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
     if !end.log.is_empty() {
         out("proftpd's log since the apply began:", theme.title, 1);
         for line in &end.log {
-            out(line, theme.muted, 2);
+            out(&visible::line(line), theme.muted, 2);
         }
     }
 }
