@@ -5,15 +5,18 @@
 use std::path::{Path, PathBuf};
 
 use crossterm::event::Event;
-use ratatui::layout::Rect;
 
 use super::apply::{ApplyOptions, ApplyScreen, Job};
 use super::certs::CertManager;
+use super::certs::actions::Around;
+pub use super::dialog::{Confirm, ConfirmKind};
 use super::dropdown::Dropdown;
 use super::editors::Editors;
+use super::effect::Effect;
 use super::focus::{self, Focus};
 use super::keys::{self, Action, Context, Typing};
-use super::review::{Commit, Review};
+use super::review::Review;
+use super::scroll::Scroll;
 use super::theme::Theme;
 use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
@@ -83,38 +86,6 @@ pub struct Message {
     pub text: String,
 }
 
-/// Questions that need an answer before going on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmKind {
-    /// Quitting with unsaved changes.
-    Quit,
-    ResetDefaults,
-    /// The settings file changed on disk since this editor loaded or saved it.
-    ChangedOnDisk {
-        commit: Commit,
-        quit_after: bool,
-    },
-}
-
-impl ConfirmKind {
-    /// Buttons as (shortcut letter, label); the last one is the safe choice.
-    pub fn buttons(self) -> &'static [(char, &'static str)] {
-        match self {
-            ConfirmKind::Quit => &[('s', "Save..."), ('d', "Discard and quit"), ('c', "Cancel")],
-            ConfirmKind::ResetDefaults => &[('y', "Reset all"), ('n', "Cancel")],
-            ConfirmKind::ChangedOnDisk { .. } => {
-                &[('r', "Reload (lose edits)"), ('o', "Overwrite"), ('c', "Cancel")]
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Confirm {
-    pub kind: ConfirmKind,
-    pub selected: usize,
-}
-
 /// The screens, dispatched by `match` (no trait objects).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Screen {
@@ -123,9 +94,8 @@ pub enum Screen {
     Editing(Field),
     Dropdown(Dropdown),
     Review(Review),
-    Help {
-        scroll: u16,
-    },
+    /// The key help page.
+    Help(Scroll),
     Confirm(Confirm),
     /// Applying (steps, outcome, "Keep these settings?").
     Apply(ApplyScreen),
@@ -163,8 +133,6 @@ pub struct App {
     pub quit: bool,
     /// The whole screen must be repainted (Ctrl-L).
     pub repaint: bool,
-    /// The last drawn area, for paging.
-    pub area: Rect,
     pub(super) deferred: Option<Deferred>,
     /// The settings file as last loaded or saved here, to notice changes behind our back.
     pub disk: Fingerprint,
@@ -196,7 +164,6 @@ impl App {
             theme,
             quit: false,
             repaint: false,
-            area: Rect::new(0, 0, 80, 24),
             deferred: None,
             disk,
             job: None,
@@ -233,9 +200,9 @@ impl App {
             Screen::Editing(_) => Context::MultiLine,
             Screen::Dropdown(_) => Context::Dropdown,
             Screen::Review(_) => Context::Review,
-            Screen::Help { .. } => Context::Help,
-            Screen::Confirm(_) => Context::Confirm,
-            Screen::Apply(_) => Context::Apply,
+            Screen::Help(_) => Context::Help,
+            Screen::Confirm(confirm) => Context::Confirm(confirm.kind.buttons()),
+            Screen::Apply(page) => Context::Apply { confirming: page.confirming() },
             Screen::Certs(manager) => Context::Certs(manager.keys()),
         }
     }
@@ -248,16 +215,26 @@ impl App {
         }
         let before = self.settings.clone();
         let old_message = self.message.clone();
-        let redraw = match std::mem::replace(&mut self.screen, Screen::Form) {
+        let effect = match &mut self.screen {
             Screen::Form => self.form_action(action),
-            Screen::Editing(field) => self.editing_action(field, action),
-            Screen::Dropdown(dropdown) => self.dropdown_action(dropdown, action),
-            Screen::Review(review) => self.review_action(review, action),
-            Screen::Help { scroll } => self.help_action(scroll, action),
-            Screen::Confirm(confirm) => self.confirm_action(confirm, action),
-            Screen::Apply(screen) => self.apply_action(screen, action),
-            Screen::Certs(manager) => self.certs_action(*manager, action),
+            Screen::Editing(field) => {
+                let field = *field;
+                self.editing_action(field, action)
+            }
+            Screen::Dropdown(dropdown) => dropdown.update(action),
+            Screen::Review(review) => review.update(action, self.env.apply.is_some()),
+            Screen::Help(scroll) => match action {
+                Action::Cancel => Effect::Close,
+                other => Effect::redraw_if(scroll.update(other).is_some()),
+            },
+            Screen::Confirm(confirm) => confirm.update(action),
+            Screen::Apply(page) => page.update(action),
+            Screen::Certs(manager) => {
+                let around = Around { env: &self.env, edited: &self.settings, saved: &self.saved };
+                manager.update(action, &around)
+            }
         };
+        let redraw = self.apply(effect);
         // A message is about the state it was given in; the next edit makes it stale.
         if self.settings != before && self.message == old_message {
             self.message = None;

@@ -7,7 +7,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::app::{App, Screen};
+use super::effect::Effect;
 use super::keys::Action;
+use super::scroll::Scroll;
 use crate::proftpd::apply::{self, Outcome, Pending, Progress, Request, Step, StepReport, Verdict};
 use crate::proftpd::status;
 
@@ -89,9 +91,29 @@ pub struct ApplyScreen {
     pub steps: Vec<StepLine>,
     pub notes: Vec<String>,
     pub phase: Phase,
-    pub scroll: u16,
+    pub scroll: Scroll,
     /// Quit once the user leaves the screen (the save came from the quit question).
     pub quit_after: bool,
+}
+
+impl ApplyScreen {
+    /// "Keep these settings?" is asked.
+    pub fn confirming(&self) -> bool {
+        matches!(self.phase, Phase::Confirming { .. })
+    }
+
+    pub fn update(&mut self, action: Action) -> Effect {
+        let done = matches!(self.phase, Phase::Done(_));
+        match action {
+            Action::Keep if self.confirming() => Effect::KeepPending,
+            Action::RevertNow | Action::Cancel if self.confirming() => Effect::RevertPending,
+            Action::Activate | Action::Cancel if done => match self.quit_after {
+                true => Effect::All(vec![Effect::Close, Effect::Quit]),
+                false => Effect::Close,
+            },
+            other => Effect::redraw_if(self.scroll.update(other).is_some()),
+        }
+    }
 }
 
 /// A running apply (or revert): its events arrive through `events`.
@@ -140,7 +162,7 @@ impl App {
             steps: Vec::new(),
             notes: Vec::new(),
             phase: Phase::Running,
-            scroll: 0,
+            scroll: Scroll::default(),
             quit_after,
         });
     }
@@ -235,42 +257,7 @@ impl App {
         }
     }
 
-    pub(super) fn apply_action(&mut self, mut screen: ApplyScreen, action: Action) -> bool {
-        let confirming = matches!(screen.phase, Phase::Confirming { .. });
-        let done = matches!(screen.phase, Phase::Done(_));
-        let page = self.area.height.saturating_sub(5).max(1);
-        let width = self.area.width.saturating_sub(2);
-        let last = (super::screens::apply::lines(&screen, &self.theme, width, true).len() as u16)
-            .saturating_sub(page);
-        match action {
-            Action::Activate | Action::Shortcut('k' | 'y') if confirming => {
-                self.screen = Screen::Apply(screen);
-                return self.keep_pending();
-            }
-            Action::Cancel | Action::Shortcut('r' | 'n') if confirming => {
-                self.screen = Screen::Apply(screen);
-                return self.revert_pending();
-            }
-            Action::Activate | Action::Cancel | Action::Shortcut('q' | 'b') if done => {
-                self.quit = screen.quit_after;
-                return true;
-            }
-            Action::Up | Action::Shortcut('k') => screen.scroll = screen.scroll.saturating_sub(1),
-            Action::Down => screen.scroll = (screen.scroll + 1).min(last),
-            Action::PageUp => screen.scroll = screen.scroll.saturating_sub(page),
-            Action::PageDown => screen.scroll = (screen.scroll + page).min(last),
-            Action::Home => screen.scroll = 0,
-            Action::End => screen.scroll = last,
-            _ => {
-                self.screen = Screen::Apply(screen);
-                return false;
-            }
-        }
-        self.screen = Screen::Apply(screen);
-        true
-    }
-
-    fn keep_pending(&mut self) -> bool {
+    pub(super) fn keep_pending(&mut self) -> bool {
         let Some(pending) = self.pending.take() else { return false };
         let outcome = pending.confirm();
         if let Screen::Apply(screen) = &mut self.screen {
@@ -280,7 +267,7 @@ impl App {
         true
     }
 
-    fn revert_pending(&mut self) -> bool {
+    pub(super) fn revert_pending(&mut self) -> bool {
         let Some(pending) = self.pending.take() else { return false };
         if let Screen::Apply(screen) = &mut self.screen {
             screen.phase = Phase::Reverting;
@@ -294,16 +281,11 @@ impl App {
     fn after_apply(&mut self, outcome: &Outcome) {
         self.refresh_service();
         self.env.quick = self.env.system.quick();
-        let page = self.area.height.saturating_sub(5).max(1) as usize;
-        let width = self.area.width.saturating_sub(2);
         if let Screen::Apply(screen) = &mut self.screen {
-            // When it does not all fit, start at the failed step (the outcome follows).
-            let total = super::screens::apply::lines(screen, &self.theme, width, true).len();
+            // When it does not all fit, start at the failed step (the outcome follows),
+            // else at the end; the next draw knows how much fits.
             let failed = screen.steps.iter().position(|l| l.report.as_ref().is_some_and(|r| !r.ok));
-            if total > page {
-                let last = total - page;
-                screen.scroll = failed.unwrap_or(last).min(last) as u16;
-            }
+            screen.scroll.start_at(failed.map_or(u16::MAX, |i| i as u16));
         }
         // The message is a paragraph; the status line takes its first sentence.
         let first = outcome.message.split(". ").next().unwrap_or_default();

@@ -1,5 +1,7 @@
 //! The choices of the two list fields (TLS Policy, Certificate) and an open list's state.
 
+use super::effect::Effect;
+use super::keys::Action;
 use crate::paths::Paths;
 use crate::proftpd::certs;
 use crate::settings::{Field, Kind, Settings, TlsPolicy, Value};
@@ -48,6 +50,33 @@ impl Dropdown {
 
     pub fn chosen(&self) -> Option<&Choice> {
         self.choices.get(self.selected)
+    }
+
+    pub fn update(&mut self, action: Action) -> Effect {
+        let step = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -5,
+            Action::PageDown => 5,
+            Action::Home => -1000,
+            Action::End => 1000,
+            Action::Activate => {
+                return match self.chosen() {
+                    Some(choice) => Effect::All(vec![
+                        Effect::Set(self.field, choice.value.clone()),
+                        Effect::Close,
+                    ]),
+                    None => Effect::Close,
+                };
+            }
+            Action::Cancel => return Effect::Close,
+            Action::ManageCertificates if self.field.kind() == Kind::Certificate => {
+                return Effect::OpenCertificates;
+            }
+            _ => return Effect::None,
+        };
+        self.step(step);
+        Effect::Redraw
     }
 }
 

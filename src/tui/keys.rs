@@ -46,10 +46,41 @@ pub enum Action {
     ResetDefaults,
     /// Repaint the whole screen (after line noise on a serial console).
     Redraw,
-    /// A letter that picks a dialog button (or a command of the certificate manager).
-    Shortcut(char),
+    /// A dialog's button, by its letter.
+    Answer(Answer),
+    /// Apply page: keep the applied settings (timed confirmation).
+    Keep,
+    /// Apply page: put the previous configuration back now.
+    RevertNow,
+    /// Certificate manager: a new self-signed certificate.
+    Create,
+    /// Certificate manager: import a certificate and its key.
+    Import,
+    /// Certificate manager: delete the highlighted certificate (asks first).
+    Delete,
+    /// Yes to a question that has only yes and no.
+    Yes,
     /// Open "Manage certificates".
     ManageCertificates,
+}
+
+/// A dialog's answers; the letter on the button is only how to reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Save,
+    Discard,
+    Cancel,
+    Reload,
+    Overwrite,
+    ResetAll,
+}
+
+/// One button of a dialog: its answer, its key and its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Button {
+    pub answer: Answer,
+    pub key: char,
+    pub label: &'static str,
 }
 
 /// What the focused field takes from the keyboard.
@@ -75,9 +106,12 @@ pub enum Context {
     Dropdown,
     Review,
     Help,
-    Confirm,
-    /// The Apply page (steps, outcome, "Keep these settings?").
-    Apply,
+    /// A question and its buttons.
+    Confirm(&'static [Button]),
+    /// The Apply page (steps, outcome); `confirming`: "Keep these settings?" is asked.
+    Apply {
+        confirming: bool,
+    },
     /// Manage certificates: its list, one of its forms, or its delete question.
     Certs(CertKeys),
 }
@@ -115,18 +149,25 @@ pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
             }
             _ => None,
         }),
-        Context::Apply => match key.code {
-            KeyCode::Enter => Some(Action::Activate),
-            KeyCode::Esc => Some(Action::Cancel),
-            KeyCode::Char(c @ ('k' | 'y' | 'r' | 'n' | 'q' | 'b')) => Some(Action::Shortcut(c)),
+        Context::Apply { confirming: true } => match key.code {
+            KeyCode::Enter | KeyCode::Char('k' | 'y') => Some(Action::Keep),
+            KeyCode::Esc | KeyCode::Char('r' | 'n') => Some(Action::RevertNow),
             code => list(code),
         },
-        Context::Confirm => match key.code {
+        Context::Apply { confirming: false } => match key.code {
+            KeyCode::Enter => Some(Action::Activate),
+            KeyCode::Esc | KeyCode::Char('q' | 'b') => Some(Action::Cancel),
+            code => list(code),
+        },
+        Context::Confirm(buttons) => match key.code {
             KeyCode::Left | KeyCode::BackTab => Some(Action::Left),
             KeyCode::Right | KeyCode::Tab => Some(Action::Right),
             KeyCode::Enter => Some(Action::Activate),
             KeyCode::Esc => Some(Action::Cancel),
-            KeyCode::Char(c) => Some(Action::Shortcut(c.to_ascii_lowercase())),
+            KeyCode::Char(c) => buttons
+                .iter()
+                .find(|b| b.key == c.to_ascii_lowercase())
+                .map(|b| Action::Answer(b.answer)),
             _ => None,
         },
         Context::Certs(keys) => certs(key, keys),
@@ -140,8 +181,9 @@ fn certs(key: KeyEvent, keys: CertKeys) -> Option<Action> {
         CertKeys::List => list(key.code).or(match (key.code, ctrl) {
             (KeyCode::Enter, _) => Some(Action::Activate),
             (KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('q'), false) => Some(Action::Cancel),
-            (KeyCode::Delete, _) | (KeyCode::Char('x' | 'd'), false) => Some(Action::Shortcut('x')),
-            (KeyCode::Char(c @ ('c' | 'i')), false) => Some(Action::Shortcut(c)),
+            (KeyCode::Delete, _) | (KeyCode::Char('x' | 'd'), false) => Some(Action::Delete),
+            (KeyCode::Char('c'), false) => Some(Action::Create),
+            (KeyCode::Char('i'), false) => Some(Action::Import),
             _ => None,
         }),
         CertKeys::Form => match (key.code, ctrl) {
@@ -152,7 +194,7 @@ fn certs(key: KeyEvent, keys: CertKeys) -> Option<Action> {
             _ => Some(Action::Type(key)),
         },
         CertKeys::Confirm => match key.code {
-            KeyCode::Char('y' | 'Y') => Some(Action::Shortcut('y')),
+            KeyCode::Char('y' | 'Y') => Some(Action::Yes),
             KeyCode::Esc | KeyCode::Enter | KeyCode::Char('n' | 'N') => Some(Action::Cancel),
             _ => None,
         },
@@ -340,21 +382,26 @@ mod tests {
         assert_eq!(map(ctrl('a'), Context::Review), Some(Action::Apply));
         assert_eq!(map(press(KeyCode::Char('c')), Context::Review), Some(Action::ApplyConfirm));
         assert_eq!(map(ctrl('a'), Context::Form(Typing::No)), None, "only in the review");
-        let keep = map(press(KeyCode::Char('k')), Context::Apply);
-        assert_eq!(keep, Some(Action::Shortcut('k')), "k keeps, it does not scroll");
-        assert_eq!(map(press(KeyCode::Enter), Context::Apply), Some(Action::Activate));
-        assert_eq!(map(press(KeyCode::Esc), Context::Apply), Some(Action::Cancel));
-        assert_eq!(map(ctrl('c'), Context::Apply), Some(Action::Cancel), "Ctrl-C: do not keep");
-        assert_eq!(map(press(KeyCode::Down), Context::Apply), Some(Action::Down));
+        let asking = Context::Apply { confirming: true };
+        let done = Context::Apply { confirming: false };
+        let k = press(KeyCode::Char('k'));
+        assert_eq!(map(k, asking), Some(Action::Keep), "k keeps, it does not scroll");
+        assert_eq!(map(k, done), Some(Action::Up));
+        assert_eq!(map(press(KeyCode::Enter), asking), Some(Action::Keep));
+        assert_eq!(map(press(KeyCode::Enter), done), Some(Action::Activate));
+        assert_eq!(map(press(KeyCode::Esc), asking), Some(Action::RevertNow));
+        assert_eq!(map(press(KeyCode::Esc), done), Some(Action::Cancel));
+        assert_eq!(map(ctrl('c'), asking), Some(Action::Cancel), "Ctrl-C: do not keep");
+        assert_eq!(map(press(KeyCode::Down), done), Some(Action::Down));
     }
 
     #[test]
     fn certificate_manager_letters_are_commands_in_its_list_and_text_in_its_forms() {
         let c = press(KeyCode::Char('c'));
-        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Shortcut('c')));
+        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Create));
         assert_eq!(map(c, Context::Certs(CertKeys::Form)), Some(Action::Type(c)));
         let del = press(KeyCode::Delete);
-        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Shortcut('x')));
+        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Delete));
         assert_eq!(map(ctrl('s'), Context::Certs(CertKeys::Form)), Some(Action::Activate));
         assert_eq!(map(ctrl('c'), Context::Certs(CertKeys::Form)), Some(Action::Cancel));
         let enter = press(KeyCode::Enter);

@@ -14,8 +14,10 @@ pub mod actions;
 pub mod app;
 pub mod apply;
 pub mod certs;
+pub mod dialog;
 pub mod dropdown;
 pub mod editors;
+pub mod effect;
 pub mod events;
 pub mod focus;
 pub mod input;
@@ -24,6 +26,7 @@ pub mod paste;
 pub mod review;
 pub mod save;
 pub mod screens;
+pub mod scroll;
 pub mod terminal;
 pub mod theme;
 pub mod unconfirmed;
@@ -193,17 +196,15 @@ pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(),
         invalidate(terminal);
     }
     let _output = terminal::output_lock();
-    let (mut scroll, mut area) = (app.scroll, app.area);
+    let mut scroll = app.scroll;
     terminal.draw(|frame| {
         let view = view::build(app, frame.area());
         if let view::Page::Form(form) = &view.page {
             scroll = form.scroll;
         }
-        area = frame.area();
         screens::draw(&view, frame);
     })?;
     app.scroll = scroll;
-    app.area = area;
     Ok(())
 }
 

@@ -2,6 +2,9 @@
 
 use similar::TextDiff;
 
+use super::effect::Effect;
+use super::keys::Action;
+use super::scroll::Scroll;
 use crate::proftpd::{Facts, render};
 use crate::settings::{Field, Settings};
 
@@ -40,12 +43,26 @@ pub struct Review {
     pub changes: Vec<Change>,
     pub diff: Vec<(DiffKind, String)>,
     pub warnings: Vec<String>,
-    pub scroll: u16,
+    pub scroll: Scroll,
     /// Quit once saved (the save came from the unsaved-changes question).
     pub quit_after: bool,
     /// Nothing is unsaved; the review is there to apply the saved file (`diff` is then
     /// against the live proftpd.conf).
     pub saved_only: bool,
+}
+
+impl Review {
+    /// `apply_wired`: the program offers applying from the review.
+    pub fn update(&mut self, action: Action, apply_wired: bool) -> Effect {
+        let commit = match action {
+            Action::Save => Commit::Save,
+            Action::Apply if apply_wired => Commit::SaveAndApply,
+            Action::ApplyConfirm if apply_wired => Commit::SaveAndConfirm,
+            Action::Cancel => return Effect::Close,
+            other => return Effect::redraw_if(self.scroll.update(other).is_some()),
+        };
+        Effect::Commit { commit, quit_after: self.quit_after }
+    }
 }
 
 /// Every field whose value differs between `saved` and `edited`, in screen order.

@@ -3,17 +3,15 @@
 
 use ratatui::layout::Rect;
 
-use crate::visible;
-use ratatui::text::{Line, Span};
-
 use super::app::{App, Confirm, MessageKind, Screen};
 use super::apply::ApplyScreen;
 use super::certs::CertManager;
 use super::dropdown::Dropdown;
 use super::editors::is_multiline;
 use super::focus::{self, Row};
-use super::review::{DiffKind, Review};
+use super::review::Review;
 use super::screens::form::FormLayout;
+use super::scroll::Scroll;
 use super::theme::Theme;
 use super::widgets::{
     CheckboxWidget, Common, FieldWidget, FixedWidget, PermissionsWidget, RateWidget, SelectWidget,
@@ -34,7 +32,7 @@ pub struct View<'a> {
 pub enum Page<'a> {
     Form(FormView<'a>),
     Review(&'a Review),
-    Help { scroll: u16 },
+    Help(&'a Scroll),
     Apply { screen: &'a ApplyScreen, timings: bool },
     Certs(&'a CertManager),
 }
@@ -106,7 +104,7 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
     let status_height = super::screens::status_height(&status, area.width);
     let page = match &app.screen {
         Screen::Review(review) => Page::Review(review),
-        Screen::Help { scroll } => Page::Help { scroll: *scroll },
+        Screen::Help(scroll) => Page::Help(scroll),
         Screen::Apply(screen) => Page::Apply { screen, timings: app.show_timings },
         Screen::Certs(manager) => Page::Certs(manager),
         _ => Page::Form(form(app, FormLayout::new(area, status_height))),
@@ -331,53 +329,5 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         line.push_str(word);
     }
     lines.push(line);
-    lines
-}
-
-/// The review screen's lines: the changes, the warnings, then the proftpd.conf diff.
-pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'static>> {
-    let mut lines =
-        vec![Line::styled(format!("Changed settings ({}):", review.changes.len()), theme.title)];
-    match (review.changes.is_empty(), review.saved_only) {
-        (true, true) => lines.push(Line::raw("  none: the file is saved; `a` or `c` applies it")),
-        (true, false) => {
-            lines.push(Line::raw("  none (the settings file will be written for the first time)"))
-        }
-        _ => {}
-    }
-    for change in &review.changes {
-        lines.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(format!("{}: ", change.field.label()), theme.label),
-            Span::styled(visible::line(&change.old).into_owned(), theme.diff_removed),
-            Span::raw(format!(" {} ", theme.symbols.arrow)),
-            Span::styled(visible::line(&change.new).into_owned(), theme.diff_added),
-        ]));
-    }
-    if !review.warnings.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Warnings (saving is allowed):", theme.title));
-        for warning in &review.warnings {
-            for (i, line) in wrap(warning, width.saturating_sub(6) as usize).iter().enumerate() {
-                let mark = if i == 0 { "~" } else { " " };
-                lines.push(Line::styled(format!("  {mark} {line}"), theme.warning));
-            }
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("proftpd.conf that `ftpconf apply` would write:", theme.title));
-    if review.diff.is_empty() {
-        lines.push(Line::raw("  no difference"));
-    }
-    for (kind, text) in &review.diff {
-        let style = match kind {
-            DiffKind::Header => theme.muted,
-            DiffKind::Hunk => theme.diff_hunk,
-            DiffKind::Added => theme.diff_added,
-            DiffKind::Removed => theme.diff_removed,
-            DiffKind::Context => theme.help,
-        };
-        lines.push(Line::styled(visible::line(text).into_owned(), style));
-    }
     lines
 }

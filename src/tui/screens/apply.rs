@@ -23,7 +23,8 @@ pub fn draw(screen: &ApplyScreen, timings: bool, theme: &Theme, area: Rect, fram
         .border_style(theme.border_focused)
         .title(Line::styled(title, theme.title));
     let lines = lines(screen, theme, area.width.saturating_sub(2), timings);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((screen.scroll, 0)), area);
+    let top = screen.scroll.record(lines.len() as u16, area.height.saturating_sub(2));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), area);
 }
 
 /// Every line of the page at `width`; `timings` off hides durations (stable snapshots).
@@ -174,7 +175,7 @@ mod tests {
                 total: Duration::from_millis(6),
                 confirmed: None,
             }),
-            scroll: 0,
+            scroll: Default::default(),
             quit_after: false,
         }
     }

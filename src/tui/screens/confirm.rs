@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use crate::tui::app::{Confirm, ConfirmKind};
+use crate::tui::dialog::{Confirm, ConfirmKind};
 use crate::tui::theme::Theme;
 
 fn question(kind: ConfirmKind) -> (&'static str, &'static str) {
@@ -29,9 +29,10 @@ pub fn draw(confirm: &Confirm, theme: &Theme, area: Rect, frame: &mut Frame) {
     let (title, text) = question(confirm.kind);
     let box_area = area.centered(Constraint::Length(area.width.min(60)), Constraint::Length(7));
     let mut buttons = Vec::new();
-    for (i, (key, label)) in confirm.kind.buttons().iter().enumerate() {
+    for (i, button) in confirm.kind.buttons().iter().enumerate() {
         let style = if i == confirm.selected { theme.button_selected } else { theme.button };
-        buttons.push(Span::styled(format!("[{}] {label}", key.to_ascii_uppercase()), style));
+        let key = button.key.to_ascii_uppercase();
+        buttons.push(Span::styled(format!("[{key}] {}", button.label), style));
         buttons.push(Span::raw("  "));
     }
     let lines = vec![Line::raw(text), Line::raw(""), Line::from(buttons)];

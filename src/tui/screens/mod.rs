@@ -29,7 +29,7 @@ pub fn draw(view: &View, frame: &mut Frame) {
             form::draw(form, theme, chrome.body, frame, matches!(view.overlay, Overlay::None))
         }
         Page::Review(review) => review::draw(review, theme, chrome.body, frame),
-        Page::Help { scroll } => help::draw(*scroll, theme, chrome.body, frame),
+        Page::Help(scroll) => help::draw(scroll, theme, chrome.body, frame),
         Page::Apply { screen, timings } => apply::draw(screen, *timings, theme, chrome.body, frame),
         Page::Certs(manager) => certs::draw(manager, theme, chrome.body, frame),
     }
@@ -216,7 +216,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
             hints.extend([h("Esc", back), h(&format!("{} PgUp/PgDn", s.up_down), "scroll")]);
             hints
         }
-        Screen::Help { .. } => {
+        Screen::Help(_) => {
             vec![h("Esc/q", "close"), h(&format!("{} PgUp/PgDn", s.up_down), "scroll")]
         }
         Screen::Apply(screen) => apply_hints(screen, s.up_down),
