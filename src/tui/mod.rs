@@ -20,6 +20,7 @@ pub mod editors;
 pub mod effect;
 pub mod events;
 pub mod focus;
+pub mod hints;
 pub mod input;
 pub mod keys;
 pub mod paste;

@@ -114,7 +114,7 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
         Screen::Confirm(c) => Overlay::Confirm(*c),
         _ => Overlay::None,
     };
-    View { theme, title, page, status, hints: super::screens::hints(app), overlay }
+    View { theme, title, page, status, hints: super::hints::for_app(app), overlay }
 }
 
 fn summary(app: &App) -> String {
