@@ -26,7 +26,9 @@ fn type_save_and_quit_in_a_real_terminal() {
     s.send(b"\x15"); // Ctrl-U empties the field
     s.send(b"2121");
     s.wait_for("[2121", 24, 80);
-    assert!(after_second_key - after_first_key <= 64, "one keystroke, at most 64 bytes");
+    assert!(first <= 1600, "start-up wrote {first} bytes");
+    assert!(after_first_key - first <= 80, "the first key in a field, at most 80 bytes");
+    assert!(after_second_key - after_first_key <= 24, "one keystroke, at most 24 bytes");
     eprintln!(
         "pty bytes at 80x24: start-up incl. alternate screen {first}, first key (replaces the \
          value) {}, next key {}",
@@ -71,6 +73,20 @@ fn size_flag_overrides_and_sigterm_restores_the_terminal() {
     assert!(!status.success(), "exits with 128+SIGTERM");
     assert_restored(&s.bytes());
     assert!(!root.path().join("etc/ftpconf/ftpconf.toml").exists(), "nothing saved");
+}
+
+/// Whether `output` sets a colour (an SGR with a 30–49 or 90–107 parameter).
+fn writes_colour(output: &str) -> bool {
+    output.split("\x1b[").skip(1).any(|sequence| {
+        let Some(end) = sequence.find(|c: char| !c.is_ascii_digit() && c != ';') else {
+            return false;
+        };
+        sequence[end..].starts_with('m')
+            && sequence[..end]
+                .split(';')
+                .filter_map(|p| p.parse::<u16>().ok())
+                .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107))
+    })
 }
 
 /// Keys as a terminal sends them.
@@ -123,7 +139,7 @@ fn every_setting(no_color: bool, extra: &[&str]) {
     assert!(s.wait_exit().success());
     assert_restored(&s.bytes());
     let output = String::from_utf8_lossy(&s.bytes()).into_owned();
-    let coloured = output.contains("\x1b[38;5;") || output.contains("\x1b[48;5;");
+    let coloured = writes_colour(&output);
     assert_eq!(coloured, !no_color, "colours are written unless NO_COLOR is set");
     if extra.contains(&"--ascii") {
         assert!(!output.contains('┌') && !output.contains('│'), "--ascii draws no box characters");
@@ -225,6 +241,42 @@ fn create_a_certificate_in_the_editor_and_serve_it() {
         "{}",
         rendered.config
     );
+}
+
+/// What a serial console pays, measured from exec in each look: the first frame (with
+/// the terminal set-up), the first key in a field, a further key, and nothing while idle.
+#[test]
+fn bytes_from_exec_in_colour_no_color_and_ascii() {
+    for (no_color, extra) in [(false, &[][..]), (true, &[][..]), (false, &["--ascii"][..])] {
+        let root = tempfile::tempdir().unwrap();
+        let mut s = Session::start_with(root.path(), 24, 80, extra, no_color);
+        s.wait_for("Timeout", 24, 80);
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let first = s.bytes().len();
+        s.send(b"3");
+        s.wait_for("[3 ", 24, 80);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let first_key = s.bytes().len() - first;
+        s.send(b"1");
+        s.wait_for("[31 ", 24, 80);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let next_key = s.bytes().len() - first - first_key;
+        let before_idle = s.bytes().len();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let idle = s.bytes().len() - before_idle;
+        eprintln!(
+            "pty 80x24 NO_COLOR={no_color} {extra:?}: first frame {first}, first key \
+             {first_key}, next key {next_key}, idle {idle}"
+        );
+        assert!(first <= 1600, "first frame {first} bytes ({extra:?}, NO_COLOR={no_color})");
+        assert!(first_key <= 80, "first key {first_key} bytes");
+        assert!(next_key <= 24, "next key {next_key} bytes");
+        assert_eq!(idle, 0, "nothing while idle");
+        s.send(b"\x11");
+        s.wait_for("Discard", 24, 80);
+        s.send(b"d");
+        assert!(s.wait_exit().success());
+    }
 }
 
 /// A paste is text for the focused field, never keys: the Tab and the letters after it

@@ -13,6 +13,7 @@
 pub mod actions;
 pub mod app;
 pub mod apply;
+pub mod backend;
 pub mod certs;
 pub mod dialog;
 pub mod dropdown;
@@ -38,14 +39,15 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use crossterm::event::{Event, MouseEventKind};
+use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::buffer::Cell;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-use ratatui::{Terminal, backend::CrosstermBackend};
 
 pub use app::{App, Environment};
 pub use apply::ApplyOptions;
+pub use backend::LeanBackend;
 pub use events::{EventSource, Input, Scripted, TerminalEvents};
 pub use theme::Theme;
 
@@ -229,7 +231,7 @@ pub fn fixed_terminal<W: io::Write>(
     writer: W,
     cols: u16,
     rows: u16,
-) -> io::Result<Terminal<CrosstermBackend<W>>> {
+) -> io::Result<Terminal<LeanBackend<W>>> {
     let viewport = ratatui::Viewport::Fixed(Rect::new(0, 0, cols, rows));
-    Terminal::with_options(CrosstermBackend::new(writer), ratatui::TerminalOptions { viewport })
+    Terminal::with_options(LeanBackend::new(writer), ratatui::TerminalOptions { viewport })
 }

@@ -10,14 +10,16 @@ use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
 use crossterm::execute;
+use crossterm::style::ResetColor;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use signal_hook::iterator::Signals;
+
+use super::backend::LeanBackend;
 
 /// Held while a frame is written, so a signal never cuts an escape sequence in half
 /// before the terminal is restored.
@@ -61,7 +63,7 @@ pub struct Options {
     pub mouse: bool,
 }
 
-pub type RealTerminal = Terminal<CrosstermBackend<Stdout>>;
+pub type RealTerminal = Terminal<LeanBackend<Stdout>>;
 
 /// Sets the terminal up, runs `body` with it (and whether its size is fixed), and
 /// restores the terminal afterwards, whatever `body` returned.
@@ -114,8 +116,7 @@ fn setup(options: Options) -> io::Result<(RealTerminal, bool)> {
             (Viewport::Fixed(Rect::new(0, 0, cols, rows)), false)
         }
     };
-    let terminal =
-        Terminal::with_options(CrosstermBackend::new(stdout), TerminalOptions { viewport })?;
+    let terminal = Terminal::with_options(LeanBackend::new(stdout), TerminalOptions { viewport })?;
     Ok((terminal, fixed))
 }
 
@@ -126,7 +127,8 @@ pub fn restore(mouse: bool) {
     if mouse {
         let _ = execute!(stdout, DisableMouseCapture);
     }
-    let _ = execute!(stdout, DisableBracketedPaste, LeaveAlternateScreen, Show);
+    // Attributes too: the editor leaves its last style set (see `backend`).
+    let _ = execute!(stdout, ResetColor, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
 }
 
