@@ -326,3 +326,43 @@ fn an_unterminated_paste_start_does_not_freeze_the_editor() {
     assert!(pressed.elapsed() < std::time::Duration::from_secs(1), "{:?}", pressed.elapsed());
     assert_restored(&s.bytes());
 }
+
+/// A hung-up session keeps its unsaved edits in a draft (0600) and the next start offers
+/// them back; restored and saved, they are in the settings file and the draft is gone.
+#[test]
+fn unsaved_edits_survive_a_hang_up() {
+    use std::os::unix::fs::PermissionsExt;
+    let root = tempfile::tempdir().unwrap();
+    let file = root.path().join("etc/ftpconf/ftpconf.toml");
+    let draft = root.path().join("etc/ftpconf/ftpconf.toml.draft");
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    s.send(b"2121");
+    s.wait_for("[2121", 24, 80);
+    s.signal(rustix::process::Signal::HUP);
+    assert!(!s.wait_exit().success(), "exits with 128+SIGHUP");
+    assert_restored(&s.bytes());
+    assert!(!file.exists(), "a draft is not a save");
+    let kept = std::fs::read_to_string(&draft).expect("a draft beside the settings file");
+    assert!(kept.contains("\"general.port\" = \"2121\""), "{kept}");
+    assert_eq!(kept.matches(" = \"").count(), 3, "only the changed field (+ written, base)");
+    assert_eq!(std::fs::metadata(&draft).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Unsaved edits from an earlier session", 24, 80);
+    s.wait_for("Draft of 1 unsaved change, written", 24, 80);
+    s.wait_for("unchanged since", 24, 80);
+    s.send(b"s");
+    s.wait_for("Draft: Port: 2121", 24, 80);
+    s.send(b"r");
+    s.wait_for("Draft restored", 24, 80);
+    s.wait_for("[2121", 24, 80);
+    s.send(b"\x13"); // Ctrl-S
+    s.wait_for("Review before saving", 24, 80);
+    s.send(b"\r");
+    s.wait_for("Saved /", 24, 80);
+    s.send(b"\x11");
+    assert!(s.wait_exit().success());
+    assert_eq!(store::load(&file).unwrap().port, 2121);
+    assert!(!draft.exists(), "saved: the draft is gone");
+}

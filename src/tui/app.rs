@@ -140,6 +140,8 @@ pub struct App {
     pub(super) job: Option<Job>,
     /// An apply waiting for "keep" (timed confirmation).
     pub(super) pending: Unconfirmed,
+    /// Unsaved edits of an earlier session, offered at start.
+    pub draft: Option<super::draft::Draft>,
     /// Show step durations (tests turn them off for stable snapshots).
     pub show_timings: bool,
 }
@@ -169,6 +171,7 @@ impl App {
             job: None,
             pending: Unconfirmed::default(),
             show_timings: true,
+            draft: None,
         };
         app.revalidate();
         app.enter_field();

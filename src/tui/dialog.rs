@@ -16,6 +16,8 @@ pub enum ConfirmKind {
         commit: Commit,
         quit_after: bool,
     },
+    /// Unsaved edits of a session that ended were kept in a draft.
+    Draft,
 }
 
 const fn button(answer: Answer, key: char, label: &'static str) -> Button {
@@ -35,6 +37,13 @@ const CHANGED: &[Button] = &[
     button(Answer::Cancel, 'c', "Cancel"),
 ];
 
+const DRAFT: &[Button] = &[
+    button(Answer::Restore, 'r', "Restore"),
+    button(Answer::Show, 's', "Show"),
+    button(Answer::Discard, 'd', "Discard"),
+    button(Answer::Later, 'l', "Later"),
+];
+
 impl ConfirmKind {
     /// The buttons; the last one is the safe choice.
     pub fn buttons(self) -> &'static [Button] {
@@ -42,6 +51,7 @@ impl ConfirmKind {
             ConfirmKind::Quit => QUIT,
             ConfirmKind::ResetDefaults => RESET,
             ConfirmKind::ChangedOnDisk { .. } => CHANGED,
+            ConfirmKind::Draft => DRAFT,
         }
     }
 }

@@ -113,6 +113,7 @@ impl App {
                 self.revalidate();
                 self.info("Every setting is back to its default; save to keep it");
             }
+            (ConfirmKind::Draft, answer) => self.answer_draft(answer),
             _ => {}
         }
     }

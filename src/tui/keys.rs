@@ -77,6 +77,9 @@ pub enum Answer {
     Reload,
     Overwrite,
     ResetAll,
+    Restore,
+    Show,
+    Later,
 }
 
 /// One button of a dialog: its answer, its key and its label.

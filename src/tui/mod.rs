@@ -16,6 +16,8 @@ pub mod apply;
 pub mod backend;
 pub mod certs;
 pub mod dialog;
+pub mod draft;
+pub mod draft_offer;
 pub mod dropdown;
 pub mod editors;
 pub mod effect;
@@ -93,6 +95,7 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
     env.apply = Some(ApplyOptions::from_env());
     let mut app = App::new(env, settings, theme);
     app.disk = disk;
+    app.offer_draft();
     let options = terminal::Options { size: cli.size, mouse: cli.mouse };
     let result = terminal::with_terminal(options, |t, fixed| {
         let mut events = TerminalEvents::new()?;
@@ -171,6 +174,7 @@ where
             Input::End => break,
         };
         if redraw {
+            draft::note(app);
             draw(terminal, app)?;
         }
         while let Some(work) = app.take_deferred() {

@@ -101,6 +101,9 @@ impl App {
             return true;
         }
         self.disk = Fingerprint::of_file(&file).unwrap_or(Fingerprint { content: None });
+        // Saved: an earlier session's draft has served its purpose.
+        super::draft::remove(&file);
+        self.draft = None;
         self.saved = self.settings.clone();
         self.editors.sync(&self.saved);
         self.enter_field();

@@ -80,6 +80,15 @@ pub fn with_terminal<R>(
         let thread = std::thread::spawn(move || {
             if let Some(signal) = signals.forever().next() {
                 let _output = restore_for_exit();
+                // A dropped session (hang-up) or a shutdown keeps the unsaved edits.
+                let kept = [SIGHUP, SIGTERM].contains(&signal).then(super::draft::write_noted);
+                match kept.flatten() {
+                    Some(Ok(path)) => {
+                        eprintln!("ftpconf: unsaved edits kept in {}", path.display())
+                    }
+                    Some(Err(why)) => eprintln!("ftpconf: unsaved edits lost: {why}"),
+                    None => {}
+                }
                 super::unconfirmed::revert_all().iter().for_each(|l| eprintln!("{l}"));
                 std::process::exit(128 + signal);
             }

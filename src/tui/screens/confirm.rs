@@ -18,6 +18,10 @@ fn question(kind: ConfirmKind) -> (&'static str, &'static str) {
             " Settings file changed on disk ",
             "Another ftpconf or an editor changed the settings file since it was loaded here. Reload it (your edits are lost), overwrite it with your edits, or cancel?",
         ),
+        ConfirmKind::Draft => (
+            " Unsaved edits from an earlier session ",
+            "An editor ended with unsaved edits and kept them (the status line says when). Restore them (then save to keep them), show them, discard them, or decide later?",
+        ),
         ConfirmKind::ResetDefaults => (
             " Reset to defaults ",
             "Set every field to its default (TrueNAS's fresh-install values)? Nothing is written until you save.",
