@@ -53,7 +53,6 @@ pub use backend::LeanBackend;
 pub use events::{EventSource, Input, Scripted, TerminalEvents};
 pub use theme::Theme;
 
-use crate::cli::{Cli, Status};
 use crate::paths::Paths;
 use crate::proftpd::apply::read_with_fingerprint;
 use crate::settings::store;
@@ -61,43 +60,72 @@ use crate::settings::store;
 /// Errors of the event loop: the terminal's, or reading events.
 pub type LoopError = Box<dyn std::error::Error + Send + Sync>;
 
+/// How the editor looks and what it takes from the terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `+ - |` borders and ASCII arrows.
+    pub ascii: bool,
+    /// The mouse wheel moves the focus and scrolls.
+    pub mouse: bool,
+    /// Use this size (columns, rows) whatever the terminal says.
+    pub size: Option<(u16, u16)>,
+}
+
+/// Why the editor could not run (or stopped).
+#[derive(Debug)]
+pub enum Error {
+    /// The settings file cannot be read.
+    Unreadable(String),
+    /// The settings file does not load: every problem, with its place.
+    Load(Vec<String>),
+    /// Standard input or output is not a terminal.
+    NotATerminal,
+    /// The terminal could not be set up.
+    Setup(io::Error),
+    /// The terminal failed while the editor ran.
+    Terminal(LoopError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Unreadable(why) => write!(f, "cannot read the settings file: {why}"),
+            Error::Load(problems) => {
+                write!(f, "the settings file does not load: {}", problems.join("; "))
+            }
+            Error::NotATerminal => {
+                write!(f, "the editor needs a terminal; for scripts use a subcommand (see --help)")
+            }
+            Error::Setup(e) => write!(f, "cannot use this terminal: {e}"),
+            Error::Terminal(e) => write!(f, "terminal error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// Opens the editor on the real terminal and runs it until the user quits.
-pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
+pub fn run(options: &Options, paths: &Paths, settings_file: &Path) -> Result<(), Error> {
     // One read gives the settings and the fingerprint that later tells whether the file
     // changed behind the editor's back.
-    let (text, disk) = match read_with_fingerprint(settings_file) {
-        Ok(read) => read,
-        Err(e) => {
-            eprintln!("ftpconf: {}: {e}", settings_file.display());
-            return Status::Invalid;
-        }
-    };
-    let loaded = match text {
-        Some(text) => store::parse(&text, &settings_file.display().to_string()),
-        None => Ok(crate::settings::Settings::default()),
-    };
-    let settings = match loaded {
-        Ok(settings) => settings,
-        Err(e) => {
-            e.problems.iter().for_each(|p| eprintln!("ftpconf: {p}"));
-            eprintln!("ftpconf: fix the settings file first (`ftpconf validate` explains)");
-            return Status::Invalid;
-        }
+    let (text, disk) =
+        read_with_fingerprint(settings_file).map_err(|e| Error::Unreadable(e.to_string()))?;
+    let settings = match text {
+        Some(text) => store::parse(&text, &settings_file.display().to_string())
+            .map_err(|e| Error::Load(e.problems))?,
+        None => crate::settings::Settings::default(),
     };
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        eprintln!(
-            "ftpconf: the editor needs a terminal; for scripts use a subcommand (see --help)"
-        );
-        return Status::Usage;
+        return Err(Error::NotATerminal);
     }
-    let theme = Theme::new(Theme::no_color_requested(), cli.ascii);
+    let theme = Theme::new(Theme::no_color_requested(), options.ascii);
     let mut env = Environment::new(paths, settings_file);
     env.apply = Some(ApplyOptions::from_env());
     let mut app = App::new(env, settings, theme);
     app.disk = disk;
     app.offer_draft();
-    let options = terminal::Options { size: cli.size, mouse: cli.mouse };
-    let result = terminal::with_terminal(options, |t, fixed| {
+    let terminal_options = terminal::Options { size: options.size, mouse: options.mouse };
+    let result = terminal::with_terminal(terminal_options, |t, fixed| {
         let mut events = TerminalEvents::new()?;
         run_with(t, &mut app, &mut events, fixed)
     });
@@ -105,15 +133,9 @@ pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
     // means undone.
     unconfirmed::revert_all().iter().for_each(|line| eprintln!("{line}"));
     match result {
-        Ok(Ok(())) => Status::Ok,
-        Ok(Err(e)) => {
-            eprintln!("ftpconf: terminal error: {e}");
-            Status::Refused
-        }
-        Err(e) => {
-            eprintln!("ftpconf: cannot use this terminal: {e}");
-            Status::Refused
-        }
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Error::Terminal(e)),
+        Err(e) => Err(Error::Setup(e)),
     }
 }
 
