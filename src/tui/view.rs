@@ -3,14 +3,16 @@
 
 use ratatui::layout::Rect;
 
+pub use super::text::wrap;
+
 use super::app::{App, Confirm, MessageKind, Screen};
 use super::apply::ApplyScreen;
 use super::certs::CertManager;
 use super::dropdown::Dropdown;
 use super::editors::is_multiline;
 use super::focus::{self, Row};
+use super::layout::{FormLayout, status_height};
 use super::review::Review;
-use super::screens::form::FormLayout;
 use super::scroll::Scroll;
 use super::theme::Theme;
 use super::widgets::{
@@ -49,6 +51,14 @@ pub enum Status {
     Error(String),
     /// Counts of errors, warnings and changes when there is no message.
     Summary(String),
+}
+
+impl Status {
+    pub fn text(&self) -> &str {
+        match self {
+            Status::Info(t) | Status::Error(t) | Status::Summary(t) => t,
+        }
+    }
 }
 
 pub struct TabView {
@@ -101,7 +111,7 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
         Some(m) => Status::Info(m.text.clone()),
         None => Status::Summary(summary(app)),
     };
-    let status_height = super::screens::status_height(&status, area.width);
+    let status_height = status_height(status.text(), area.width);
     let page = match &app.screen {
         Screen::Review(review) => Page::Review(review),
         Screen::Help(scroll) => Page::Help(scroll),
@@ -311,23 +321,4 @@ fn scroll_for(rows: &[RowView], previous: u16, height: u16) -> u16 {
         top = bottom;
     }
     0
-}
-
-/// Greedy word wrap; words longer than `width` are cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(10);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if !line.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines
 }

@@ -9,14 +9,15 @@ pub mod help;
 pub mod review;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::layout::{Chrome, status_height};
 use super::view::{Overlay, Page, Status, View, wrap};
 
 /// Draws the whole screen.
 pub fn draw(view: &View, frame: &mut Frame) {
-    let chrome = Chrome::new(frame.area(), status_height(&view.status, frame.area().width));
+    let chrome = Chrome::new(frame.area(), status_height(view.status.text(), frame.area().width));
     let theme = view.theme;
     let title = Line::styled(view.title.as_str(), theme.title);
     frame.render_widget(title, chrome.title);
@@ -36,35 +37,6 @@ pub fn draw(view: &View, frame: &mut Frame) {
         Overlay::Dropdown(dropdown) => dropdown::draw(dropdown, theme, chrome.body, frame),
         Overlay::Confirm(confirm) => confirm::draw(confirm, theme, chrome.body, frame),
     }
-}
-
-/// The lines every screen has: title on top, status and key hints at the bottom.
-pub struct Chrome {
-    pub title: Rect,
-    pub body: Rect,
-    pub status: Rect,
-    pub hints: Rect,
-}
-
-impl Chrome {
-    pub fn new(area: Rect, status_height: u16) -> Chrome {
-        let [title, body, status, hints] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(status_height),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        Chrome { title, body, status, hints }
-    }
-}
-
-/// Lines the status needs at `width` (a refusal that names many fields takes two).
-pub fn status_height(status: &Status, width: u16) -> u16 {
-    let text = match status {
-        Status::Info(t) | Status::Error(t) | Status::Summary(t) => t,
-    };
-    (wrap(text, width as usize).len() as u16).clamp(1, 2)
 }
 
 fn draw_status(status: &Status, theme: &super::theme::Theme, area: Rect, frame: &mut Frame) {
