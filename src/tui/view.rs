@@ -4,6 +4,7 @@
 use ratatui::layout::Rect;
 
 pub use super::text::wrap;
+use crate::visible;
 
 use super::app::{App, Confirm, MessageKind, Screen};
 use super::apply::ApplyScreen;
@@ -99,11 +100,12 @@ impl RowView<'_> {
 /// Builds the view of `app` for a screen of `area`.
 pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
     let theme = &app.theme;
+    // The host name and the file's path come from the machine: shown, never acted on.
     let title = format!(
         "ftpconf {sep} {} {sep} {} {sep} {}",
-        app.env.host,
+        visible::line(&app.env.host),
         app.env.service,
-        app.env.file_label,
+        visible::line(&app.env.file_label),
         sep = theme.symbols.separator
     );
     let status = match &app.message {

@@ -32,7 +32,7 @@ pub fn lines(screen: &ApplyScreen, theme: &Theme, width: u16, timings: bool) -> 
     let width = width as usize;
     let mut lines: Vec<Line> = screen.steps.iter().map(|l| step_line(l, theme, timings)).collect();
     for note in &screen.notes {
-        for text in wrap(note, width.saturating_sub(6)) {
+        for text in wrap(&visible::line(note), width.saturating_sub(6)) {
             lines.push(Line::styled(format!("      {text}"), theme.muted));
         }
     }
@@ -137,7 +137,8 @@ fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
     };
     // A failure's detail is the error, shown in full with the outcome.
     let detail =
-        line.report.as_ref().filter(|r| r.ok).map(|r| r.detail.clone()).unwrap_or_default();
+        line.report.as_ref().filter(|r| r.ok).map(|r| visible::line(&r.detail).into_owned());
+    let detail = detail.unwrap_or_default();
     Line::from(vec![
         Span::styled(format!(" {mark:<width$} "), style),
         Span::raw(format!("{:<title$} ", line.step.title())),

@@ -53,7 +53,7 @@ fn health_span(c: &CertSummary, theme: &Theme) -> Span<'static> {
         Some(Severity::Warning) => theme.warning,
         None => theme.info,
     };
-    Span::styled(c.health(), style)
+    Span::styled(visible::line(&c.health()).into_owned(), style)
 }
 
 /// `text` cut to `width` characters, ending in `ellipsis` when cut.
@@ -166,7 +166,7 @@ fn detail_lines(manager: &CertManager, theme: &Theme, width: usize) -> Vec<Line<
             Severity::Error => ("! ", theme.error),
             Severity::Warning => ("~ ", theme.warning),
         };
-        let message = upper_first(&problem.message);
+        let message = upper_first(&visible::line(&problem.message));
         for (i, line) in wrap(&message, width.saturating_sub(4)).into_iter().enumerate() {
             let mark = if i == 0 { mark } else { "  " };
             lines.push(Line::styled(format!("  {mark}{line}"), style));
