@@ -198,7 +198,6 @@ where
             Input::End => break,
         };
         if redraw {
-            draft::note(app);
             draw(terminal, app)?;
         }
         while let Some(work) = app.take_deferred() {
@@ -223,6 +222,8 @@ fn handle(app: &mut App, event: &Event) -> bool {
 
 /// Draws one frame; only cells that changed since the last frame reach the terminal.
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
+    // Every change is drawn: what a hang-up would keep is noted here too.
+    draft::note(app);
     if std::mem::take(&mut app.repaint) {
         invalidate(terminal);
     }
