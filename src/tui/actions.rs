@@ -5,8 +5,8 @@ use super::app::{App, Confirm, ConfirmKind, Deferred, Screen};
 use super::dropdown::Dropdown;
 use super::editors::{is_multiline, is_typed};
 use super::effect::Effect;
+use super::help::HelpPage;
 use super::keys::Action;
-use super::scroll::Scroll;
 use crate::settings::{Field, Kind, Mode, Value};
 
 impl App {
@@ -60,10 +60,10 @@ impl App {
             }
             Action::Save => return Effect::RequestSave { quit_after: false },
             Action::Quit if self.is_dirty() => {
-                return Effect::Open(Screen::Confirm(Confirm::new(ConfirmKind::Quit, 0)));
+                return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::Quit, 0)));
             }
             Action::Quit => return Effect::Quit,
-            Action::Help => return Effect::Open(Screen::Help(Scroll::default())),
+            Action::Help => return Effect::open(Screen::Help(HelpPage::default())),
             Action::ToggleAdvanced => {
                 self.leave_field();
                 self.advanced = !self.advanced;
@@ -76,7 +76,7 @@ impl App {
                 None => return Effect::None,
             },
             Action::ResetDefaults => {
-                return Effect::Open(Screen::Confirm(Confirm::new(ConfirmKind::ResetDefaults, 1)));
+                return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::ResetDefaults, 1)));
             }
             Action::ManageCertificates => return Effect::OpenCertificates,
             _ => return Effect::None,

@@ -8,15 +8,15 @@ use crossterm::event::Event;
 
 use super::apply::{ApplyOptions, ApplyScreen, Job};
 use super::certs::CertManager;
-use super::certs::actions::Around;
 pub use super::dialog::{Confirm, ConfirmKind};
 use super::dropdown::Dropdown;
 use super::editors::Editors;
 use super::effect::Effect;
 use super::focus::{self, Focus};
+use super::help::HelpPage;
 use super::keys::{self, Action, Context, Typing};
+use super::page::{Around, Shown};
 use super::review::Review;
-use super::scroll::Scroll;
 use super::theme::Theme;
 use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
@@ -86,21 +86,52 @@ pub struct Message {
     pub text: String,
 }
 
-/// The screens, dispatched by `match` (no trait objects).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    Form,
-    /// Typing inside a multi-line editor.
-    Editing(Field),
+/// The screens: the form (whose state is the app's own), and every other screen, each
+/// with its own state that handles its keys and draws itself ([`Shown`]). Adding a
+/// screen is one line here.
+macro_rules! screens {
+    ($($(#[$doc:meta])* $name:ident($state:ty),)*) => {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(clippy::large_enum_variant)] // one screen at a time; no need to box
+        pub enum Screen {
+            Form,
+            /// Typing inside a multi-line editor.
+            Editing(Field),
+            $($(#[$doc])* $name($state),)*
+        }
+
+        impl Screen {
+            /// The screen's own state, unless the form has the keyboard.
+            pub fn page(&self) -> Option<&dyn Shown> {
+                match self {
+                    Screen::Form | Screen::Editing(_) => None,
+                    $(Screen::$name(state) => Some(state),)*
+                }
+            }
+
+            pub fn page_mut(&mut self) -> Option<&mut dyn Shown> {
+                match self {
+                    Screen::Form | Screen::Editing(_) => None,
+                    $(Screen::$name(state) => Some(state),)*
+                }
+            }
+        }
+    };
+}
+
+screens! {
+    /// A list field's choices, over the form.
     Dropdown(Dropdown),
+    /// What a save changes, before saving.
     Review(Review),
     /// The key help page.
-    Help(Scroll),
+    Help(HelpPage),
+    /// A question over the form.
     Confirm(Confirm),
     /// Applying (steps, outcome, "Keep these settings?").
     Apply(ApplyScreen),
     /// Manage certificates (from the TLS tab).
-    Certs(Box<CertManager>),
+    Certs(CertManager),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
@@ -201,13 +232,13 @@ impl App {
         match &self.screen {
             Screen::Form => Context::Form(self.typing()),
             Screen::Editing(_) => Context::MultiLine,
-            Screen::Dropdown(_) => Context::Dropdown,
-            Screen::Review(_) => Context::Review,
-            Screen::Help(_) => Context::Help,
-            Screen::Confirm(confirm) => Context::Confirm(confirm.kind.buttons()),
-            Screen::Apply(page) => Context::Apply { confirming: page.confirming() },
-            Screen::Certs(manager) => Context::Certs(manager.keys()),
+            screen => screen.page().map_or(Context::Help, |page| page.context()),
         }
+    }
+
+    /// What a screen may read while it handles a key or shows its hints.
+    pub fn around(&self) -> Around<'_> {
+        Around { env: &self.env, edited: &self.settings, saved: &self.saved, theme: &self.theme }
     }
 
     /// Applies an action; returns whether anything visible changed.
@@ -224,17 +255,14 @@ impl App {
                 let field = *field;
                 self.editing_action(field, action)
             }
-            Screen::Dropdown(dropdown) => dropdown.update(action),
-            Screen::Review(review) => review.update(action, self.env.apply.is_some()),
-            Screen::Help(scroll) => match action {
-                Action::Cancel => Effect::Close,
-                other => Effect::redraw_if(scroll.update(other).is_some()),
-            },
-            Screen::Confirm(confirm) => confirm.update(action),
-            Screen::Apply(page) => page.update(action),
-            Screen::Certs(manager) => {
-                let around = Around { env: &self.env, edited: &self.settings, saved: &self.saved };
-                manager.update(action, &around)
+            screen => {
+                let around = Around {
+                    env: &self.env,
+                    edited: &self.settings,
+                    saved: &self.saved,
+                    theme: &self.theme,
+                };
+                screen.page_mut().map_or(Effect::None, |page| page.update(action, &around))
             }
         };
         let redraw = self.apply(effect);

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::app::{App, Screen};
 use super::effect::Effect;
-use super::keys::Action;
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Context};
+use super::page::{Around, Page};
 use super::scroll::Scroll;
 use crate::proftpd::apply::{self, Outcome, Pending, Progress, Request, Step, StepReport, Verdict};
 use crate::proftpd::status;
@@ -101,8 +103,10 @@ impl ApplyScreen {
     pub fn confirming(&self) -> bool {
         matches!(self.phase, Phase::Confirming { .. })
     }
+}
 
-    pub fn update(&mut self, action: Action) -> Effect {
+impl Page for ApplyScreen {
+    fn update(&mut self, action: Action, _: &Around) -> Effect {
         let done = matches!(self.phase, Phase::Done(_));
         match action {
             Action::Keep if self.confirming() => Effect::KeepPending,
@@ -112,6 +116,25 @@ impl ApplyScreen {
                 false => Effect::Close,
             },
             other => Effect::redraw_if(self.scroll.update(other).is_some()),
+        }
+    }
+
+    fn context(&self) -> Context {
+        Context::Apply { confirming: self.confirming() }
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |table, action| hints::from(table, action, around.theme);
+        match self.phase {
+            Phase::Running | Phase::Reverting => {
+                vec![hints::literal("", "working: keys wait until it has finished", around.theme)]
+            }
+            Phase::Confirming { .. } => {
+                vec![h(keys::APPLY_ASKING, Action::Keep), h(keys::APPLY_ASKING, Action::RevertNow)]
+            }
+            Phase::Done(_) => {
+                vec![h(keys::APPLY_DONE, Action::Cancel), h(keys::SCROLL, Action::Up)]
+            }
         }
     }
 }

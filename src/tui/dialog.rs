@@ -3,7 +3,9 @@
 //! the answer goes back to the app as an [`Effect`].
 
 use super::effect::Effect;
-use super::keys::{Action, Answer, Button};
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Answer, Button, Context};
+use super::page::{Around, Page};
 use super::review::Commit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +69,10 @@ impl Confirm {
     pub fn new(kind: ConfirmKind, selected: usize) -> Confirm {
         Confirm { kind, selected }
     }
+}
 
-    pub fn update(&mut self, action: Action) -> Effect {
+impl Page for Confirm {
+    fn update(&mut self, action: Action, _: &Around) -> Effect {
         let buttons = self.kind.buttons();
         match action {
             Action::Cancel => Effect::Close,
@@ -81,5 +85,18 @@ impl Confirm {
             Action::Answer(answer) => Effect::Answer(self.kind, answer),
             _ => Effect::None,
         }
+    }
+
+    fn context(&self) -> Context {
+        Context::Confirm(self.kind.buttons())
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |action| hints::from(keys::CONFIRM, action, around.theme);
+        vec![h(Action::Left), h(Action::Activate), h(Action::Cancel)]
+    }
+
+    fn over_form(&self) -> bool {
+        true
     }
 }

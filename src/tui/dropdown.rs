@@ -1,7 +1,9 @@
 //! The choices of the two list fields (TLS Policy, Certificate) and an open list's state.
 
 use super::effect::Effect;
-use super::keys::Action;
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Context};
+use super::page::{Around, Page};
 use crate::paths::Paths;
 use crate::proftpd::certs;
 use crate::settings::{Field, Kind, Settings, TlsPolicy, Value};
@@ -51,8 +53,10 @@ impl Dropdown {
     pub fn chosen(&self) -> Option<&Choice> {
         self.choices.get(self.selected)
     }
+}
 
-    pub fn update(&mut self, action: Action) -> Effect {
+impl Page for Dropdown {
+    fn update(&mut self, action: Action, _: &Around) -> Effect {
         let step = match action {
             Action::Up => -1,
             Action::Down => 1,
@@ -77,6 +81,24 @@ impl Dropdown {
         };
         self.step(step);
         Effect::Redraw
+    }
+
+    fn context(&self) -> Context {
+        Context::Dropdown
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |action| hints::from(keys::DROPDOWN, action, around.theme);
+        let mut shown = vec![hints::literal("{ud}", "move", around.theme)];
+        shown.extend([h(Action::Activate), h(Action::Cancel)]);
+        if self.field.kind() == Kind::Certificate {
+            shown.push(h(Action::ManageCertificates));
+        }
+        shown
+    }
+
+    fn over_form(&self) -> bool {
+        true
     }
 }
 

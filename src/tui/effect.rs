@@ -17,7 +17,7 @@ pub enum Effect {
     Redraw,
     /// Back to the form.
     Close,
-    Open(Screen),
+    Open(Box<Screen>),
     /// Set a field (then check everything again).
     Set(Field, Value),
     /// Check everything, then review (and quit after saving, when asked).
@@ -45,6 +45,10 @@ pub enum Effect {
 }
 
 impl Effect {
+    pub fn open(screen: Screen) -> Effect {
+        Effect::Open(Box::new(screen))
+    }
+
     pub fn info(text: impl Into<String>) -> Effect {
         Effect::Message(MessageKind::Info, text.into())
     }
@@ -66,7 +70,7 @@ impl App {
             Effect::None => return false,
             Effect::Redraw => {}
             Effect::Close => self.screen = Screen::Form,
-            Effect::Open(screen) => self.screen = screen,
+            Effect::Open(screen) => self.screen = *screen,
             Effect::Set(field, value) => {
                 let _ = field.set(&mut self.settings, value);
                 self.revalidate();

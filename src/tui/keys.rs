@@ -121,6 +121,8 @@ pub enum Context {
     },
     /// Manage certificates: its list, one of its forms, or its delete question.
     Certs(CertKeys),
+    /// A screen that names its tables itself, e.g. `&[EVERYWHERE, BACK_OUT, SCROLL, MINE]`.
+    Page(&'static [&'static [Binding]]),
 }
 
 /// A key as the tables name it: its code, and whether Ctrl is held (Shift and Alt do
@@ -311,6 +313,7 @@ pub fn tables(context: Context) -> &'static [&'static [Binding]] {
         Context::Certs(CertKeys::List) => &[EVERYWHERE, BACK_OUT, SCROLL, CERT_LIST],
         Context::Certs(CertKeys::Form) => &[EVERYWHERE, BACK_OUT, CERT_FORM],
         Context::Certs(CertKeys::Confirm) => &[EVERYWHERE, BACK_OUT, CERT_CONFIRM],
+        Context::Page(tables) => tables,
     }
 }
 

@@ -1,11 +1,15 @@
 //! The full-screen editor (`ftpconf` without a command).
 //!
-//! Layers, each ignorant of the ones above it:
-//! - [`app`] + [`actions`] + [`save`]: state and how actions change it (no terminal);
-//! - [`keys`]: key events → [`keys::Action`], and the key help;
-//! - [`view`]: a plain snapshot of what to draw; [`screens`] and [`widgets`] draw it;
-//! - [`theme`]: every style and glyph (colour or NO_COLOR, Unicode or `--ascii`);
-//! - [`terminal`]: the real terminal (raw mode, alternate screen, restore on every exit).
+//! The shape, from the keyboard to the screen:
+//! - [`input`] turns terminal bytes into events; [`keys`] maps a key to an [`keys::Action`]
+//!   through the current context's binding tables (data, also the hint bar's source);
+//! - the form's state is the [`App`]'s own ([`actions`]); every other screen has its own
+//!   state that handles its keys and returns an [`effect::Effect`] ([`page::Page`]);
+//!   [`App::apply`] carries effects out, the one place screens open and close;
+//! - [`view`] builds a plain snapshot from `&App` (with [`hints`] and [`layout`]);
+//!   [`screens`] and [`widgets`] draw it, recording what key handling needs ([`scroll`]);
+//! - [`backend`] writes only the bytes a change needs; [`terminal`] sets the terminal up
+//!   and gives it back on every way out; [`theme`] holds every style and glyph.
 //!
 //! [`run_loop`] is generic over ratatui's `Backend`, so tests drive the real loop with a
 //! `TestBackend` or a byte-counting writer and synthetic key events.
@@ -23,10 +27,12 @@ pub mod editors;
 pub mod effect;
 pub mod events;
 pub mod focus;
+pub mod help;
 pub mod hints;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod page;
 pub mod paste;
 pub mod review;
 pub mod save;

@@ -3,7 +3,9 @@
 use similar::TextDiff;
 
 use super::effect::Effect;
-use super::keys::Action;
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Context};
+use super::page::{Around, Page};
 use super::scroll::Scroll;
 use crate::proftpd::{Facts, render};
 use crate::settings::{Field, Settings};
@@ -51,9 +53,9 @@ pub struct Review {
     pub saved_only: bool,
 }
 
-impl Review {
-    /// `apply_wired`: the program offers applying from the review.
-    pub fn update(&mut self, action: Action, apply_wired: bool) -> Effect {
+impl Page for Review {
+    fn update(&mut self, action: Action, around: &Around) -> Effect {
+        let apply_wired = around.env.apply.is_some();
         let commit = match action {
             Action::Save => Commit::Save,
             Action::Apply if apply_wired => Commit::SaveAndApply,
@@ -62,6 +64,24 @@ impl Review {
             other => return Effect::redraw_if(self.scroll.update(other).is_some()),
         };
         Effect::Commit { commit, quit_after: self.quit_after }
+    }
+
+    fn context(&self) -> Context {
+        Context::Review
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |table, action| hints::from(table, action, around.theme);
+        let mut shown = vec![h(keys::REVIEW, Action::Save)];
+        let back = if around.env.apply.is_some() {
+            shown.extend([h(keys::REVIEW, Action::Apply), h(keys::REVIEW, Action::ApplyConfirm)]);
+            "back"
+        } else {
+            "back to the form"
+        };
+        shown.extend([hints::with(h(keys::REVIEW, Action::Cancel), back)]);
+        shown.push(h(keys::SCROLL, Action::Up));
+        shown
     }
 }
 

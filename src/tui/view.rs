@@ -6,15 +6,11 @@ use ratatui::layout::Rect;
 pub use super::text::wrap;
 use crate::visible;
 
-use super::app::{App, Confirm, MessageKind, Screen};
-use super::apply::ApplyScreen;
-use super::certs::CertManager;
-use super::dropdown::Dropdown;
+use super::app::{App, MessageKind, Screen};
 use super::editors::is_multiline;
 use super::focus::{self, Row};
 use super::layout::{FormLayout, status_height};
-use super::review::Review;
-use super::scroll::Scroll;
+use super::page::Shown;
 use super::theme::Theme;
 use super::widgets::{
     CheckboxWidget, Common, FieldWidget, FixedWidget, PermissionsWidget, RateWidget, SelectWidget,
@@ -29,21 +25,16 @@ pub struct View<'a> {
     pub status: Status,
     /// (keys, what they do) for the bottom bar.
     pub hints: Vec<(String, &'static str)>,
-    pub overlay: Overlay<'a>,
+    /// A screen drawn over the form (a list, a question).
+    pub overlay: Option<&'a dyn Shown>,
+    /// Show step durations (tests turn them off for stable snapshots).
+    pub timings: bool,
 }
 
 pub enum Page<'a> {
     Form(FormView<'a>),
-    Review(&'a Review),
-    Help(&'a Scroll),
-    Apply { screen: &'a ApplyScreen, timings: bool },
-    Certs(&'a CertManager),
-}
-
-pub enum Overlay<'a> {
-    None,
-    Dropdown(&'a Dropdown),
-    Confirm(Confirm),
+    /// Any other screen, which draws itself.
+    Screen(&'a dyn Shown),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,19 +105,14 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
         None => Status::Summary(summary(app)),
     };
     let status_height = status_height(status.text(), area.width);
-    let page = match &app.screen {
-        Screen::Review(review) => Page::Review(review),
-        Screen::Help(scroll) => Page::Help(scroll),
-        Screen::Apply(screen) => Page::Apply { screen, timings: app.show_timings },
-        Screen::Certs(manager) => Page::Certs(manager),
+    let shown = app.screen.page();
+    let overlay = shown.filter(|page| page.over_form());
+    let page = match shown {
+        Some(page) if !page.over_form() => Page::Screen(page),
         _ => Page::Form(form(app, FormLayout::new(area, status_height))),
     };
-    let overlay = match &app.screen {
-        Screen::Dropdown(d) => Overlay::Dropdown(d),
-        Screen::Confirm(c) => Overlay::Confirm(*c),
-        _ => Overlay::None,
-    };
-    View { theme, title, page, status, hints: super::hints::for_app(app), overlay }
+    let hints = super::hints::for_app(app);
+    View { theme, title, page, status, hints, overlay, timings: app.show_timings }
 }
 
 fn summary(app: &App) -> String {

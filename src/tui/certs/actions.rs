@@ -2,20 +2,22 @@
 
 use std::path::Path;
 
-use super::{CertManager, Form, FormKind, Mode, name_taken};
+use super::{CertManager, Form, FormKind, Mode, RowValue, name_taken};
 use crate::paths::Paths;
 use crate::proftpd::certs::{self, KeyChoice};
-use crate::settings::{Field, Settings, Severity, Value};
-use crate::tui::app::{App, Deferred, Environment, Screen};
+use crate::settings::{Field, Severity, Value};
+use crate::tui::app::{App, Deferred, Screen};
 use crate::tui::effect::Effect;
-use crate::tui::keys::Action;
+use crate::tui::hints::{self, Hint};
+use crate::tui::keys::{self, Action, Context};
+use crate::tui::page::{Around, Page};
 
 impl App {
     /// Opens the manager (`m`, Ctrl-O), highlighting the Certificate field's value.
     pub(in crate::tui) fn open_certificates(&mut self) {
         self.leave_field();
         let manager = CertManager::open(&self.env.paths, &self.settings.certificate);
-        self.screen = Screen::Certs(Box::new(manager));
+        self.screen = Screen::Certs(manager);
     }
 
     /// Back to the TLS tab, on the Certificate field (or Enable TLS while TLS is off); the
@@ -61,17 +63,49 @@ impl App {
     }
 }
 
-/// What the manager reads from the editor: where it works, and the edited and saved
-/// settings (a certificate either names cannot be deleted).
-pub struct Around<'a> {
-    pub env: &'a Environment,
-    pub edited: &'a Settings,
-    pub saved: &'a Settings,
-}
+impl Page for CertManager {
+    fn context(&self) -> Context {
+        Context::Certs(self.keys())
+    }
 
-impl CertManager {
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let theme = around.theme;
+        match &self.mode {
+            Mode::List => {
+                let mut shown = vec![hints::literal("{ud}", "move", theme)];
+                let actions = [
+                    Action::Activate,
+                    Action::Create,
+                    Action::Import,
+                    Action::Delete,
+                    Action::Cancel,
+                ];
+                shown.extend(actions.into_iter().map(|a| hints::from(keys::CERT_LIST, a, theme)));
+                shown
+            }
+            Mode::Form(form) => {
+                let submit = if form.kind == FormKind::Create { "create" } else { "import" };
+                let edit = match form.rows[form.focus].value {
+                    RowValue::Choice { .. } => hints::literal("Space", "change", theme),
+                    RowValue::Text(_) => hints::literal("^U", "clear", theme),
+                };
+                let h = |action| hints::from(keys::CERT_FORM, action, theme);
+                vec![
+                    h(Action::NextField),
+                    edit,
+                    hints::with(h(Action::Activate), submit),
+                    h(Action::Cancel),
+                ]
+            }
+            Mode::ConfirmDelete(_) => {
+                let h = |action| hints::from(keys::CERT_CONFIRM, action, theme);
+                vec![h(Action::Yes), h(Action::Cancel)]
+            }
+        }
+    }
+
     /// A key in the manager.
-    pub fn update(&mut self, action: Action, around: &Around) -> Effect {
+    fn update(&mut self, action: Action, around: &Around) -> Effect {
         let (paths, edited) = (&around.env.paths, around.edited);
         match &mut self.mode {
             Mode::List => self.list_update(action, around),
@@ -105,9 +139,11 @@ impl CertManager {
             }
         }
     }
+}
 
+impl CertManager {
     fn list_update(&mut self, action: Action, around: &Around) -> Effect {
-        let Around { env, edited, saved } = *around;
+        let Around { env, edited, saved, .. } = *around;
         let paths = &env.paths;
         let moved = match action {
             Action::Up => self.step(paths, -1),

@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::proftpd::apply::{Step, Verdict};
 use crate::tui::apply::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
+use crate::tui::page::{Draw, Look};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
 use crate::visible;
@@ -145,6 +146,12 @@ fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
         Span::styled(time, theme.muted),
         Span::raw(format!("  {detail}")),
     ])
+}
+
+impl Draw for ApplyScreen {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.timings, look.theme, area, frame);
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use crate::proftpd::certs::{CertSummary, date};
 use crate::settings::Severity;
 use crate::tui::certs::{CertManager, Form, FormKind, Mode, RowValue};
+use crate::tui::page::{Draw, Look};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
 use crate::visible;
@@ -329,4 +330,10 @@ fn draw_form(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
 fn upper_first(message: &str) -> String {
     let mut chars = message.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+impl Draw for CertManager {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.theme, area, frame);
+    }
 }

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::tui::dialog::{Confirm, ConfirmKind};
+use crate::tui::page::{Draw, Look};
 use crate::tui::theme::Theme;
 
 fn question(kind: ConfirmKind) -> (&'static str, &'static str) {
@@ -46,4 +47,10 @@ pub fn draw(confirm: &Confirm, theme: &Theme, area: Rect, frame: &mut Frame) {
         .title(Line::styled(title, theme.title));
     frame.render_widget(Clear, box_area);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).block(block), box_area);
+}
+
+impl Draw for Confirm {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.theme, area, frame);
+    }
 }

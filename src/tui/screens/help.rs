@@ -5,7 +5,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::tui::help::HelpPage;
 use crate::tui::keys::KEY_HELP;
+use crate::tui::page::{Draw, Look};
 use crate::tui::scroll::Scroll;
 use crate::tui::theme::Theme;
 
@@ -27,4 +29,10 @@ pub fn draw(scroll: &Scroll, theme: &Theme, area: Rect, frame: &mut Frame) {
         .title(Line::styled(" Keys ", theme.title));
     let top = scroll.record(lines.len() as u16, area.height.saturating_sub(2));
     frame.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), area);
+}
+
+impl Draw for HelpPage {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(&self.scroll, look.theme, area, frame);
+    }
 }

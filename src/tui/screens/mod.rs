@@ -13,7 +13,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::layout::{Chrome, status_height};
-use super::view::{Overlay, Page, Status, View, wrap};
+use super::page::Look;
+use super::view::{Page, Status, View, wrap};
 
 /// Draws the whole screen.
 pub fn draw(view: &View, frame: &mut Frame) {
@@ -21,21 +22,15 @@ pub fn draw(view: &View, frame: &mut Frame) {
     let theme = view.theme;
     let title = Line::styled(view.title.as_str(), theme.title);
     frame.render_widget(title, chrome.title);
+    let look = Look { theme, timings: view.timings };
     match &view.page {
-        Page::Form(form) => {
-            form::draw(form, theme, chrome.body, frame, matches!(view.overlay, Overlay::None))
-        }
-        Page::Review(review) => review::draw(review, theme, chrome.body, frame),
-        Page::Help(scroll) => help::draw(scroll, theme, chrome.body, frame),
-        Page::Apply { screen, timings } => apply::draw(screen, *timings, theme, chrome.body, frame),
-        Page::Certs(manager) => certs::draw(manager, theme, chrome.body, frame),
+        Page::Form(form) => form::draw(form, theme, chrome.body, frame, view.overlay.is_none()),
+        Page::Screen(screen) => screen.draw(&look, chrome.body, frame),
     }
     draw_status(&view.status, theme, chrome.status, frame);
     draw_hints(&view.hints, theme, chrome.hints, frame);
-    match &view.overlay {
-        Overlay::None => {}
-        Overlay::Dropdown(dropdown) => dropdown::draw(dropdown, theme, chrome.body, frame),
-        Overlay::Confirm(confirm) => confirm::draw(confirm, theme, chrome.body, frame),
+    if let Some(overlay) = view.overlay {
+        overlay.draw(&look, chrome.body, frame);
     }
 }
 

@@ -5,6 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::tui::page::{Draw, Look};
 use crate::tui::review::{DiffKind, Review};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
@@ -69,4 +70,10 @@ pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'sta
         lines.push(Line::styled(visible::line(text).into_owned(), style));
     }
     lines
+}
+
+impl Draw for Review {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.theme, area, frame);
+    }
 }
