@@ -1,9 +1,9 @@
 //! Keys → actions, as data: each context reads a few binding tables (keys, action, and
 //! how the hint bar shows them); [`map`] looks keys up there and adds the typing rules
 //! (a field that takes a key gets it). The hint bar is built from the same tables
-//! ([`super::hints`]); tests check that the hint bar, the `?` page ([`KEY_HELP`]) and the
-//! key tables in README.md and docs/tui.md name only keys that work, and that the `?`
-//! page names every binding (keys_tests.rs).
+//! ([`super::hints`]); tests check that the hint bar, the `?` page
+//! ([`super::help::KEY_HELP`]) and the key tables in README.md and docs/tui.md name only
+//! keys that work, and that the `?` page names every binding (keys_tests.rs).
 //!
 //! Every action has a plain key or a Ctrl combination (serial consoles, SSH and KVM
 //! switches often lose function keys); F-keys are only extra aliases. Letters act as
@@ -369,145 +369,6 @@ pub fn map(event: KeyEvent, context: Context) -> Option<Action> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-/// The key map as the help screen shows it: (keys, what they do). Sections start with "#".
-pub const KEY_HELP: &[(&str, &str)] = &[
-    ("#", "Moving around"),
-    ("Tab, Down, j", "next field"),
-    ("Shift-Tab, Up, k", "previous field"),
-    ("[ ]", "previous/next tab (not in a text field)"),
-    ("Left/Right", "the same, where there is no text cursor"),
-    ("Ctrl-N, Ctrl-P", "next/previous tab, anywhere (PgDn/PgUp too)"),
-    ("a, Ctrl-T", "Basic (General only) or Advanced (all tabs)"),
-    ("#", "Changing values"),
-    ("typing", "edits the focused text field; the first key"),
-    ("", "replaces the value (Left/Right/End first to keep it)"),
-    ("Enter", "in a text field: go to the next field"),
-    ("Esc", "in a text field: undo the typing in this field"),
-    ("Space", "tick a checkbox or a permissions cell"),
-    ("0-7", "on a permissions row: set the row from a digit"),
-    ("Enter", "open a list: Up/Down, Enter picks, Esc keeps"),
-    ("Enter", "edit a multi-line field; Esc or Tab leaves it"),
-    ("r, Ctrl-R", "revert the focused field to its saved value"),
-    ("d, Ctrl-D", "reset every field to its default (asks first)"),
-    ("#", "Lists, the review and other pages"),
-    ("Up/Down, k/j", "move or scroll by a line"),
-    ("PgUp/PgDn, Space", "by a page"),
-    ("Home/End, g/G", "to the start or the end"),
-    ("y, n", "answer a yes/no question (n or Esc: no)"),
-    ("#", "Saving and leaving"),
-    ("s, w, Ctrl-S, F2", "review the changes and the proftpd.conf diff,"),
-    ("", "then Enter saves (atomically) or Esc goes back"),
-    ("a, Ctrl-A", "in the review: save, then apply (proftpd reloads)"),
-    ("c", "in the review: save and apply, then keep it only"),
-    ("", "if you confirm (k/Enter) before the time shown"),
-    ("q, Ctrl-Q, Ctrl-C, F10", "quit; asks first when changes are unsaved"),
-    ("?, Ctrl-G, F1", "this help"),
-    ("Ctrl-L", "repaint the whole screen"),
-    ("--mouse", "start with this for the mouse wheel (off by default)"),
-    ("#", "Certificates"),
-    ("m, Ctrl-O", "manage certificates (listed on the TLS tab):"),
-    ("", "details, create, import, delete; Enter uses the"),
-    ("", "highlighted one for the Certificate field"),
-    ("c, i", "in the manager: create a self-signed one, import"),
-    ("x, d, Delete", "in the manager: delete (asks; refused while in use)"),
-    ("Tab, Enter", "in its forms: next field, create/import; Esc: back"),
-    ("#", "Notes"),
-    ("letters", "are commands except in fields that take them"),
-    ("", "(paths, host names, bandwidth units): use Ctrl keys"),
-    ("Ctrl-S, Ctrl-Q", "may be lost to XON/XOFF flow control on serial"),
-    ("", "lines: use s or w to save and q to quit from"),
-    ("", "any field that is not a text field"),
-    ("marks", "! error (blocks saving)  ~ warning  * changed"),
-    ("", "> the focused field"),
-];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn press(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    fn ctrl(c: char) -> KeyEvent {
-        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-    }
-
-    #[test]
-    fn letters_are_typed_in_text_fields_and_commands_elsewhere() {
-        let q = press(KeyCode::Char('q'));
-        assert_eq!(map(q, Context::Form(Typing::Text)), Some(Action::Type(q)));
-        assert_eq!(map(q, Context::Form(Typing::No)), Some(Action::Quit));
-        assert_eq!(map(q, Context::Form(Typing::Digits)), Some(Action::Quit), "no digit");
-        let help = press(KeyCode::Char('?'));
-        assert_eq!(map(help, Context::Form(Typing::Rate)), Some(Action::Help));
-        let m = press(KeyCode::Char('m'));
-        assert_eq!(map(m, Context::Form(Typing::Rate)), Some(Action::Type(m)));
-        let seven = press(KeyCode::Char('7'));
-        assert_eq!(map(seven, Context::Form(Typing::Digits)), Some(Action::Type(seven)));
-        assert_eq!(map(ctrl('q'), Context::Form(Typing::Text)), Some(Action::Quit));
-        assert_eq!(map(ctrl('s'), Context::MultiLine), Some(Action::Save));
-    }
-
-    #[test]
-    fn apply_keys_in_the_review_and_on_the_apply_page() {
-        assert_eq!(map(press(KeyCode::Char('a')), Context::Review), Some(Action::Apply));
-        assert_eq!(map(ctrl('a'), Context::Review), Some(Action::Apply));
-        assert_eq!(map(press(KeyCode::Char('c')), Context::Review), Some(Action::ApplyConfirm));
-        assert_eq!(map(ctrl('a'), Context::Form(Typing::No)), None, "only in the review");
-        let asking = Context::Apply { confirming: true };
-        let done = Context::Apply { confirming: false };
-        let k = press(KeyCode::Char('k'));
-        assert_eq!(map(k, asking), Some(Action::Keep), "k keeps, it does not scroll");
-        assert_eq!(map(k, done), Some(Action::Up));
-        assert_eq!(map(press(KeyCode::Enter), asking), Some(Action::Keep));
-        assert_eq!(map(press(KeyCode::Enter), done), Some(Action::Activate));
-        assert_eq!(map(press(KeyCode::Esc), asking), Some(Action::RevertNow));
-        assert_eq!(map(press(KeyCode::Esc), done), Some(Action::Cancel));
-        assert_eq!(map(ctrl('c'), asking), Some(Action::Cancel), "Ctrl-C: do not keep");
-        assert_eq!(map(press(KeyCode::Down), done), Some(Action::Down));
-    }
-
-    #[test]
-    fn certificate_manager_letters_are_commands_in_its_list_and_text_in_its_forms() {
-        let c = press(KeyCode::Char('c'));
-        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Create));
-        assert_eq!(map(c, Context::Certs(CertKeys::Form)), Some(Action::Type(c)));
-        let del = press(KeyCode::Delete);
-        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Delete));
-        assert_eq!(map(ctrl('s'), Context::Certs(CertKeys::Form)), Some(Action::Activate));
-        assert_eq!(map(ctrl('c'), Context::Certs(CertKeys::Form)), Some(Action::Cancel));
-        let enter = press(KeyCode::Enter);
-        assert_eq!(map(enter, Context::Certs(CertKeys::Confirm)), Some(Action::Cancel), "safe");
-        // Ctrl-O reaches the manager from a text field, where `m` is typed.
-        let m = press(KeyCode::Char('m'));
-        assert_eq!(map(m, Context::Form(Typing::Text)), Some(Action::Type(m)));
-        assert_eq!(map(ctrl('o'), Context::Form(Typing::Text)), Some(Action::ManageCertificates));
-    }
-
-    #[test]
-    fn every_action_has_a_key_without_function_keys() {
-        let form = Context::Form(Typing::No);
-        let keys = [
-            (press(KeyCode::Tab), Action::NextField),
-            (press(KeyCode::Char(']')), Action::NextTab),
-            (ctrl('n'), Action::NextTab),
-            (press(KeyCode::Char('s')), Action::Save),
-            (press(KeyCode::Char('?')), Action::Help),
-            (ctrl('g'), Action::Help),
-            (ctrl('t'), Action::ToggleAdvanced),
-            (ctrl('r'), Action::RevertField),
-            (ctrl('d'), Action::ResetDefaults),
-            (ctrl('l'), Action::Redraw),
-            (press(KeyCode::Char('m')), Action::ManageCertificates),
-            (ctrl('o'), Action::ManageCertificates),
-        ];
-        for (key, action) in keys {
-            assert_eq!(map(key, form), Some(action), "{key:?}");
-        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::tui::dialog::ConfirmKind;
+use crate::tui::help::KEY_HELP;
 
 const ALL: &[Context] = &[
     Context::Form(Typing::No),
@@ -144,4 +145,91 @@ fn readme_and_docs_key_tables_name_keys_that_work() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// How single keys map.
+mod mapping {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn ctrl(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+    }
+
+    #[test]
+    fn letters_are_typed_in_text_fields_and_commands_elsewhere() {
+        let q = press(KeyCode::Char('q'));
+        assert_eq!(map(q, Context::Form(Typing::Text)), Some(Action::Type(q)));
+        assert_eq!(map(q, Context::Form(Typing::No)), Some(Action::Quit));
+        assert_eq!(map(q, Context::Form(Typing::Digits)), Some(Action::Quit), "no digit");
+        let help = press(KeyCode::Char('?'));
+        assert_eq!(map(help, Context::Form(Typing::Rate)), Some(Action::Help));
+        let m = press(KeyCode::Char('m'));
+        assert_eq!(map(m, Context::Form(Typing::Rate)), Some(Action::Type(m)));
+        let seven = press(KeyCode::Char('7'));
+        assert_eq!(map(seven, Context::Form(Typing::Digits)), Some(Action::Type(seven)));
+        assert_eq!(map(ctrl('q'), Context::Form(Typing::Text)), Some(Action::Quit));
+        assert_eq!(map(ctrl('s'), Context::MultiLine), Some(Action::Save));
+    }
+
+    #[test]
+    fn apply_keys_in_the_review_and_on_the_apply_page() {
+        assert_eq!(map(press(KeyCode::Char('a')), Context::Review), Some(Action::Apply));
+        assert_eq!(map(ctrl('a'), Context::Review), Some(Action::Apply));
+        assert_eq!(map(press(KeyCode::Char('c')), Context::Review), Some(Action::ApplyConfirm));
+        assert_eq!(map(ctrl('a'), Context::Form(Typing::No)), None, "only in the review");
+        let asking = Context::Apply { confirming: true };
+        let done = Context::Apply { confirming: false };
+        let k = press(KeyCode::Char('k'));
+        assert_eq!(map(k, asking), Some(Action::Keep), "k keeps, it does not scroll");
+        assert_eq!(map(k, done), Some(Action::Up));
+        assert_eq!(map(press(KeyCode::Enter), asking), Some(Action::Keep));
+        assert_eq!(map(press(KeyCode::Enter), done), Some(Action::Activate));
+        assert_eq!(map(press(KeyCode::Esc), asking), Some(Action::RevertNow));
+        assert_eq!(map(press(KeyCode::Esc), done), Some(Action::Cancel));
+        assert_eq!(map(ctrl('c'), asking), Some(Action::Cancel), "Ctrl-C: do not keep");
+        assert_eq!(map(press(KeyCode::Down), done), Some(Action::Down));
+    }
+
+    #[test]
+    fn certificate_manager_letters_are_commands_in_its_list_and_text_in_its_forms() {
+        let c = press(KeyCode::Char('c'));
+        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Create));
+        assert_eq!(map(c, Context::Certs(CertKeys::Form)), Some(Action::Type(c)));
+        let del = press(KeyCode::Delete);
+        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Delete));
+        assert_eq!(map(ctrl('s'), Context::Certs(CertKeys::Form)), Some(Action::Activate));
+        assert_eq!(map(ctrl('c'), Context::Certs(CertKeys::Form)), Some(Action::Cancel));
+        let enter = press(KeyCode::Enter);
+        assert_eq!(map(enter, Context::Certs(CertKeys::Confirm)), Some(Action::Cancel), "safe");
+        // Ctrl-O reaches the manager from a text field, where `m` is typed.
+        let m = press(KeyCode::Char('m'));
+        assert_eq!(map(m, Context::Form(Typing::Text)), Some(Action::Type(m)));
+        assert_eq!(map(ctrl('o'), Context::Form(Typing::Text)), Some(Action::ManageCertificates));
+    }
+
+    #[test]
+    fn every_action_has_a_key_without_function_keys() {
+        let form = Context::Form(Typing::No);
+        let keys = [
+            (press(KeyCode::Tab), Action::NextField),
+            (press(KeyCode::Char(']')), Action::NextTab),
+            (ctrl('n'), Action::NextTab),
+            (press(KeyCode::Char('s')), Action::Save),
+            (press(KeyCode::Char('?')), Action::Help),
+            (ctrl('g'), Action::Help),
+            (ctrl('t'), Action::ToggleAdvanced),
+            (ctrl('r'), Action::RevertField),
+            (ctrl('d'), Action::ResetDefaults),
+            (ctrl('l'), Action::Redraw),
+            (press(KeyCode::Char('m')), Action::ManageCertificates),
+            (ctrl('o'), Action::ManageCertificates),
+        ];
+        for (key, action) in keys {
+            assert_eq!(map(key, form), Some(action), "{key:?}");
+        }
+    }
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use crate::tui::help::HelpPage;
-use crate::tui::keys::KEY_HELP;
+use crate::tui::help::KEY_HELP;
 use crate::tui::page::{Draw, Look};
 use crate::tui::scroll::Scroll;
 use crate::tui::theme::Theme;
