@@ -118,17 +118,30 @@ impl EventSource for TerminalEvents {
     }
 
     fn drop_typeahead(&mut self) {
-        while let Ok(Some(event)) = self.wait(Some(Instant::now())) {
-            if !matches!(event, Event::Key(_) | Event::Paste(_)) {
-                self.kept.push_back(event);
+        // Everything that already arrived; keys and pastes go, a resize is kept.
+        while input_waiting() {
+            match self.wait(Some(Instant::now())) {
+                Ok(Some(event)) => self.kept.extend(keep_unless_typed(event)),
+                Ok(None) => {}
+                Err(_) => break,
             }
         }
         while let Some(event) = self.parser.next_event() {
-            if !matches!(event, Event::Key(_) | Event::Paste(_)) {
-                self.kept.push_back(event);
-            }
+            self.kept.extend(keep_unless_typed(event));
         }
     }
+}
+
+/// Whether the terminal has bytes waiting to be read.
+fn input_waiting() -> bool {
+    let stdin = rustix::stdio::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0)
+}
+
+fn keep_unless_typed(event: Event) -> Option<Event> {
+    (!matches!(event, Event::Key(_) | Event::Paste(_))).then_some(event)
 }
 
 /// Events from a list or a channel (tests, measurements). When the script has run out
