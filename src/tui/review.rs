@@ -1,6 +1,6 @@
 //! What a save would change: the fields, and the proftpd.conf the settings produce.
 
-use similar::TextDiff;
+use similar::{ChangeTag, TextDiff};
 
 use super::effect::Effect;
 use super::hints::{self, Hint};
@@ -115,25 +115,30 @@ pub fn live_diff(live: &str, settings: (&Settings, &Facts)) -> Vec<(DiffKind, St
     text_diff(live, &new, ("live proftpd.conf", "proftpd.conf from the saved settings"))
 }
 
+/// The diff's lines, each with its kind taken from the diff itself (not from its text).
 fn text_diff(old: &str, new: &str, headers: (&str, &str)) -> Vec<(DiffKind, String)> {
     let diff = TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header(headers.0, headers.1).to_string();
-    text.lines()
-        .map(|line| {
-            let kind = if line.starts_with("+++") || line.starts_with("---") {
-                DiffKind::Header
-            } else if line.starts_with("@@") {
-                DiffKind::Hunk
-            } else if line.starts_with('+') {
-                DiffKind::Added
-            } else if line.starts_with('-') {
-                DiffKind::Removed
-            } else {
-                DiffKind::Context
+    let mut unified = diff.unified_diff();
+    let hunks: Vec<_> = unified.context_radius(2).iter_hunks().collect();
+    if hunks.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        (DiffKind::Header, format!("--- {}", headers.0)),
+        (DiffKind::Header, format!("+++ {}", headers.1)),
+    ];
+    for hunk in hunks {
+        lines.push((DiffKind::Hunk, hunk.header().to_string()));
+        for change in hunk.iter_changes() {
+            let (kind, sign) = match change.tag() {
+                ChangeTag::Delete => (DiffKind::Removed, '-'),
+                ChangeTag::Insert => (DiffKind::Added, '+'),
+                ChangeTag::Equal => (DiffKind::Context, ' '),
             };
-            (kind, line.to_owned())
-        })
-        .collect()
+            lines.push((kind, format!("{sign}{}", change.value().trim_end_matches('\n'))));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
