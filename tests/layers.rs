@@ -116,3 +116,29 @@ fn imports_are_read_from_every_form() {
     let names: Vec<String> = imports(text).into_iter().collect();
     assert_eq!(names, ["proftpd", "settings", "tui"]);
 }
+
+/// Inside the editor, key handling never asks drawing code anything: only the view
+/// builder, the loop and the drawing modules themselves name `screens` or `widgets`.
+#[test]
+fn editor_update_code_imports_no_drawing_code() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    sources(&root.join("src/tui"), &mut files);
+    let drawing = ["src/tui/screens/", "src/tui/widgets/", "src/tui/view.rs", "src/tui/mod.rs"];
+    let mut found = Vec::new();
+    for file in files {
+        let relative = file.strip_prefix(root).unwrap().display().to_string();
+        if drawing.iter().any(|d| relative.starts_with(d)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        for needle in
+            ["super::screens", "crate::tui::screens", "super::widgets", "crate::tui::widgets"]
+        {
+            if text.lines().any(|l| !l.trim_start().starts_with("//") && l.contains(needle)) {
+                found.push(format!("{relative} names {needle}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "update code imports drawing code: {found:?}");
+}
