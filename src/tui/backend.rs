@@ -290,6 +290,12 @@ impl<W: Write> Backend for LeanBackend<W> {
             ClearType::CurrentLine => "2K",
             ClearType::UntilNewLine => "K",
         };
+        // Erasing fills with the current background (most terminals): the default one.
+        let plain = (Color::Reset, Color::Reset, Modifier::empty());
+        if self.known.style != Some(plain) {
+            self.out.push_str("\x1b[0m");
+            self.known.style = Some(plain);
+        }
         let _ = write!(self.out, "\x1b[{code}");
         if matches!(clear_type, ClearType::All) {
             self.screen.clear();

@@ -36,3 +36,14 @@ fn basic_colours_short_codes_and_nothing_twice() {
     let third = written(&mut t, len);
     assert_eq!(third, "\x1b[1;2Hc\x1b[?25h", "only what changed: {third:?}");
 }
+
+#[test]
+fn clearing_erases_with_the_default_background() {
+    let mut t = terminal();
+    t.draw(|f| f.render_widget(Line::styled("ab", Style::new().on_blue()), f.area())).unwrap();
+    let len = t.backend().writer().len();
+    t.backend_mut().clear_region(ClearType::All).unwrap();
+    t.backend_mut().flush().unwrap();
+    let cleared = written(&mut t, len);
+    assert!(cleared.starts_with("\x1b[0m\x1b[2J"), "{cleared:?}");
+}
