@@ -366,3 +366,26 @@ fn unsaved_edits_survive_a_hang_up() {
     assert_eq!(store::load(&file).unwrap().port, 2121);
     assert!(!draft.exists(), "saved: the draft is gone");
 }
+
+/// The editor reads the terminal itself (not through crossterm's reader), so a resize
+/// comes from SIGWINCH: the frame follows the new size.
+#[test]
+fn a_resized_terminal_is_drawn_at_its_new_size() {
+    let root = tempfile::tempdir().unwrap();
+    let mut s = Session::start(root.path(), 24, 80, &[]);
+    s.wait_for("Timeout", 24, 80);
+    let size = portable_pty::PtySize { rows: 30, cols: 100, pixel_width: 0, pixel_height: 0 };
+    s._master.resize(size).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let contents = s.screen(30, 100).screen().contents();
+        let widest = contents.lines().map(|l| l.trim_end().chars().count()).max().unwrap_or(0);
+        if widest > 80 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not redrawn at 100 columns:\n{contents}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    s.send(b"\x11");
+    assert!(s.wait_exit().success());
+}
