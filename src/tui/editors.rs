@@ -157,8 +157,10 @@ impl Editors {
     ) -> Option<usize> {
         let area = self.areas.get_mut(&field)?;
         let text = text.replace("\r\n", "\n").replace('\r', "\n");
-        let kept: String =
-            text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+        let kept: String = text
+            .chars()
+            .filter(|c| !crate::visible::is_unsafe(*c) || matches!(c, '\n' | '\t'))
+            .collect();
         if area.insert_str(&kept) {
             let _ = field.set(settings, Value::Text(area.lines().join("\n")));
         }

@@ -4,6 +4,7 @@
 use super::app::{App, Screen};
 use super::certs::Mode;
 use crate::settings::Field;
+use crate::visible;
 
 impl App {
     /// Takes a paste in; returns whether the screen must be redrawn.
@@ -55,10 +56,11 @@ impl App {
 }
 
 /// `text` for a one-line entry: trimmed, control characters (tabs, line breaks, escapes)
-/// left out; with how many were left out.
+/// and invisible format characters (direction overrides, zero-width) left out; with how
+/// many were left out.
 pub fn one_line(text: &str) -> (String, usize) {
     let text = text.trim();
-    let kept: String = text.chars().filter(|c| !c.is_control()).collect();
+    let kept: String = text.chars().filter(|c| !visible::is_unsafe(*c)).collect();
     let left_out = text.chars().count() - kept.chars().count();
     (kept, left_out)
 }
