@@ -17,6 +17,7 @@
 pub mod actions;
 pub mod app;
 pub mod apply;
+pub mod apply_page;
 pub mod backend;
 pub mod certs;
 pub mod dialog;
