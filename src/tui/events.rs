@@ -19,6 +19,8 @@ pub enum Input {
     Event(Event),
     /// The deadline passed without an event.
     Timeout,
+    /// A paste that never ended was dropped (this many characters).
+    BrokenPaste(usize),
     /// No more events (a script ran out): the loop ends.
     End,
 }
@@ -100,6 +102,9 @@ impl Drop for TerminalEvents {
 
 impl EventSource for TerminalEvents {
     fn next(&mut self, deadline: Option<Instant>) -> io::Result<Input> {
+        if let Some(chars) = self.parser.take_broken() {
+            return Ok(Input::BrokenPaste(chars));
+        }
         if let Some(event) = self.kept.pop_front().or_else(|| self.parser.next_event()) {
             return Ok(Input::Event(event));
         }
@@ -108,7 +113,13 @@ impl EventSource for TerminalEvents {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            if let Some(event) = self.wait(until)? {
+            let event = self.wait(until)?;
+            if let Some(chars) = self.parser.take_broken() {
+                // Said before the event that came with it (it is queued again).
+                self.kept.extend(event);
+                return Ok(Input::BrokenPaste(chars));
+            }
+            if let Some(event) = event {
                 return Ok(Input::Event(event));
             }
             if deadline.is_some_and(|d| Instant::now() >= d) {

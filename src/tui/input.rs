@@ -1,8 +1,10 @@
 //! Bytes from the terminal → events. crossterm's own reader waits for the end of a
 //! bracketed paste (`ESC[201~`) for ever, so a stray `ESC[200~` (a crashed program, a
 //! hostile clipboard) would swallow every later key; this parser ends a paste that has
-//! been silent for [`PASTE_GAP`] instead. A paste is always one [`Event::Paste`], never
-//! keys. It knows the keys a terminal sends (xterm and VT220 style); other sequences
+//! been silent for [`PASTE_GAP`] instead, and drops it: a real paste always ends, so one
+//! that does not is noise or an attack, and its bytes (whatever was typed meanwhile too)
+//! are neither text nor keys ([`Parser::take_broken`] says how many). A paste is always
+//! one [`Event::Paste`], never keys. It knows the keys a terminal sends (xterm and VT220 style); other sequences
 //! are dropped whole.
 
 use std::collections::VecDeque;
@@ -28,6 +30,8 @@ pub struct Parser {
     pending: Vec<u8>,
     pending_since: Option<Instant>,
     paste: Option<Paste>,
+    /// Characters of pastes that never ended, dropped since the last look.
+    broken: Option<usize>,
     events: VecDeque<Event>,
 }
 
@@ -83,10 +87,11 @@ impl Parser {
     pub fn expire(&mut self, now: Instant) {
         if self.paste.as_ref().is_some_and(|p| now.duration_since(p.last) >= PASTE_GAP) {
             let stale = std::mem::take(&mut self.pending);
-            if let Some(paste) = &mut self.paste {
-                paste.text.extend_from_slice(&stale);
+            if let Some(paste) = self.paste.take() {
+                let chars = String::from_utf8_lossy(&paste.text).chars().count();
+                let chars = chars + String::from_utf8_lossy(&stale).chars().count();
+                *self.broken.get_or_insert(0) += chars;
             }
-            self.end_paste();
         }
         if self.paste.is_none()
             && self.pending_since.is_some_and(|t| now.duration_since(t) >= PASTE_GAP)
@@ -102,6 +107,11 @@ impl Parser {
             Some(paste) => Some(paste.last + PASTE_GAP),
             None => self.pending_since.map(|t| t + PASTE_GAP),
         }
+    }
+
+    /// How many characters of pastes that never ended were dropped, once.
+    pub fn take_broken(&mut self) -> Option<usize> {
+        self.broken.take()
     }
 
     pub fn next_event(&mut self) -> Option<Event> {

@@ -202,6 +202,13 @@ where
                 handle(app, &event)
             }
             Input::Timeout => app.deadline_passed(),
+            Input::BrokenPaste(chars) => {
+                let s = if chars == 1 { "" } else { "s" };
+                app.error(format!(
+                    "Ignored a paste that never ended ({chars} character{s}, keys typed in it too)"
+                ));
+                true
+            }
             Input::End => break,
         };
         if redraw {
