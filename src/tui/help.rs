@@ -1,4 +1,4 @@
-//! The key help page (`?`): a scrolled list of every key ([`super::keys::KEY_HELP`]).
+//! The key help page (`?`): a scrolled list of every key ([`KEY_HELP`]).
 
 use super::effect::Effect;
 use super::hints::{self, Hint};

@@ -1,5 +1,5 @@
 //! The hint bar: which bindings to show for what has the keyboard now. The keys and
-//! words come from the key tables ([`keys`]); the form's hints are chosen here, every
+//! words come from the key tables ([`super::keys`]); the form's hints are chosen here, every
 //! other screen chooses its own ([`super::page::Page::hints`]) with these helpers.
 
 use super::app::{App, Screen};
