@@ -312,3 +312,25 @@ fn import_shows_every_reason_and_then_imports() {
     let message = app.message.clone().unwrap().text;
     assert!(message.starts_with("Imported imported"), "{message}");
 }
+
+/// A certificate's subject comes from outside: its escapes and direction overrides are
+/// drawn as visible escapes, never handed to the terminal or left to reorder the line.
+#[test]
+fn escapes_in_a_certificate_name_are_shown_not_obeyed() {
+    let sandbox = Sandbox::new();
+    sandbox.add_dated(&DatedCert {
+        name: "hostile",
+        common_name: "imp\u{1b}]0;TITLE\u{7}\u{202e}x",
+        alt_names: &["nas.local"],
+        not_before: (2026, 1, 1),
+        not_after: (2099, 12, 31),
+    });
+    let mut app = sandbox.app_for_certs(Theme::color());
+    let mut terminal = test_terminal(120, 30);
+    let mut events = tls_tab();
+    events.push(key(KeyCode::Char('m')));
+    drive(&mut terminal, &mut app, events);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains(r"imp\x1b]0;TITLE\x07\u202ex"), "{screen}");
+    assert!(!screen.contains('\u{202e}'), "{screen}");
+}

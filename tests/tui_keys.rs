@@ -247,3 +247,27 @@ fn allow_per_user_is_an_error_until_the_policy_is_off() {
     assert!(app.problems(Field::TlsAllowPerUser).is_empty());
     assert!(!app.problems(Field::TlsPolicy).is_empty(), "Off is a warning");
 }
+
+/// A paste into a multi-line field keeps its lines and tabs; in a single-line field the
+/// line breaks are left out and said so; pasted letters never act as commands.
+#[test]
+fn pasted_text_keeps_its_lines_only_where_the_field_has_lines() {
+    use crossterm::event::Event;
+    let sandbox = Sandbox::new();
+    let mut app = sandbox.app();
+    let mut terminal = test_terminal(80, 24);
+    // Other tab: Down×6 is Display Login (multi-line); Enter edits it.
+    let mut events = vec![ctrl('t'), ctrl('n'), ctrl('n'), ctrl('n')];
+    events.extend(std::iter::repeat_n(key(KeyCode::Down), 6));
+    events.push(Event::Paste("Welcome\n\tto the NAS\x1b[2J".into()));
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.settings.display_login, "Welcome\n\tto the NAS[2J");
+    assert!(matches!(app.screen, Screen::Form), "nothing acted as a key");
+    // A direction override would disguise the value: left out too.
+    let paste = Event::Paste("ho\u{202e}st\nq".into());
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Up), paste]);
+    assert_eq!(app.settings.masquerade_address, "hostq");
+    let message = app.message.clone().expect("a message").text;
+    assert!(message.contains("left out 2 tab, line break"), "{message}");
+    assert!(!app.quit);
+}

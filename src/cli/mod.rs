@@ -1,6 +1,6 @@
 //! Command-line interface: the same settings as the screen, for scripts.
 
-mod apply;
+pub mod apply;
 mod automation;
 mod cert;
 mod commands;
@@ -252,7 +252,7 @@ impl Cli {
 /// Opens the full-screen editor on the settings file `settings_file`, with every other
 /// file under `paths`. `ftpconf` without a command and `ftpconf demo` both land here.
 pub fn open_editor(cli: &Cli, paths: &Paths, settings_file: &std::path::Path) -> Status {
-    crate::tui::run(cli, paths, settings_file)
+    crate::editor::open(cli, paths, settings_file)
 }
 
 /// Parses the command line and runs it.

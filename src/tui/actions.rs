@@ -1,13 +1,16 @@
-//! How each screen reacts to actions (the "update" half of the app).
+//! How the form reacts to actions. The form's state is the app's own (settings, focus,
+//! editors); every other screen updates its own state and returns an [`Effect`].
 
 use super::app::{App, Confirm, ConfirmKind, Deferred, Screen};
 use super::dropdown::Dropdown;
 use super::editors::{is_multiline, is_typed};
-use super::keys::{Action, KEY_HELP};
-use crate::settings::{Field, Kind, Mode, Settings, Value};
+use super::effect::Effect;
+use super::help::HelpPage;
+use super::keys::Action;
+use crate::settings::{Field, Kind, Mode, Value};
 
 impl App {
-    pub(super) fn form_action(&mut self, action: Action) -> bool {
+    pub(super) fn form_action(&mut self, action: Action) -> Effect {
         let field = self.focused_field();
         match action {
             Action::NextField => self.move_focus(1),
@@ -38,12 +41,12 @@ impl App {
             }
             Action::Digit(digit) => match field {
                 Some(f) if f.kind() == Kind::Permissions => self.set_grid_row(f, digit),
-                _ => return false,
+                _ => return Effect::None,
             },
             Action::Type(key) => {
-                let Some(field) = field else { return false };
+                let Some(field) = field else { return Effect::None };
                 if !self.editors.type_key(field, key, &mut self.settings) {
-                    return false;
+                    return Effect::None;
                 }
                 self.revalidate();
             }
@@ -52,18 +55,15 @@ impl App {
                 if cancelled {
                     self.revalidate();
                 } else if self.message.take().is_none() {
-                    return false;
+                    return Effect::None;
                 }
             }
-            Action::Save => self.request_save(false),
-            Action::Quit => {
-                if self.is_dirty() {
-                    self.screen = Screen::Confirm(Confirm { kind: ConfirmKind::Quit, selected: 0 });
-                } else {
-                    self.quit = true;
-                }
+            Action::Save => return Effect::RequestSave { quit_after: false },
+            Action::Quit if self.is_dirty() => {
+                return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::Quit, 0)));
             }
-            Action::Help => self.screen = Screen::Help { scroll: 0 },
+            Action::Quit => return Effect::Quit,
+            Action::Help => return Effect::open(Screen::Help(HelpPage::default())),
             Action::ToggleAdvanced => {
                 self.leave_field();
                 self.advanced = !self.advanced;
@@ -73,16 +73,15 @@ impl App {
             }
             Action::RevertField => match field {
                 Some(field) => self.revert(field),
-                None => return false,
+                None => return Effect::None,
             },
             Action::ResetDefaults => {
-                self.screen =
-                    Screen::Confirm(Confirm { kind: ConfirmKind::ResetDefaults, selected: 1 });
+                return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::ResetDefaults, 1)));
             }
-            Action::ManageCertificates => self.open_certificates(),
-            _ => return false,
+            Action::ManageCertificates => return Effect::OpenCertificates,
+            _ => return Effect::None,
         }
-        true
+        Effect::Redraw
     }
 
     /// Space/Enter on a field that is not typed into.
@@ -176,108 +175,23 @@ impl App {
         self.info(format!("{} reverted to its saved value ({value})", field.label()));
     }
 
-    pub(super) fn editing_action(&mut self, field: Field, action: Action) -> bool {
+    /// Inside a multi-line editor: keys are typed; any other action leaves it first.
+    pub(super) fn editing_action(&mut self, field: Field, action: Action) -> Effect {
+        if let Action::Type(key) = action {
+            if !self.editors.type_area_key(field, key, &mut self.settings) {
+                return Effect::None;
+            }
+            self.revalidate();
+            return Effect::Redraw;
+        }
+        self.editors.set_area_active(field, false);
+        self.screen = Screen::Form;
         match action {
-            Action::Type(key) => {
-                self.screen = Screen::Editing(field);
-                if !self.editors.type_area_key(field, key, &mut self.settings) {
-                    return false;
-                }
-                self.revalidate();
-                true
-            }
-            other => {
-                self.editors.set_area_active(field, false);
-                match other {
-                    Action::Cancel => true,
-                    _ => self.form_action(other),
-                }
-            }
+            Action::Cancel => Effect::Redraw,
+            other => match self.form_action(other) {
+                Effect::None => Effect::Redraw,
+                effect => effect,
+            },
         }
-    }
-
-    pub(super) fn dropdown_action(&mut self, mut dropdown: Dropdown, action: Action) -> bool {
-        match action {
-            Action::Up => dropdown.step(-1),
-            Action::Down => dropdown.step(1),
-            Action::PageUp => dropdown.step(-5),
-            Action::PageDown => dropdown.step(5),
-            Action::Home => dropdown.step(-1000),
-            Action::End => dropdown.step(1000),
-            Action::Activate => {
-                if let Some(choice) = dropdown.chosen() {
-                    let _ = dropdown.field.set(&mut self.settings, choice.value.clone());
-                    self.revalidate();
-                }
-                return true;
-            }
-            Action::Cancel => return true,
-            Action::ManageCertificates if dropdown.field.kind() == Kind::Certificate => {
-                self.open_certificates();
-                return true;
-            }
-            _ => {
-                self.screen = Screen::Dropdown(dropdown);
-                return false;
-            }
-        }
-        self.screen = Screen::Dropdown(dropdown);
-        true
-    }
-
-    pub(super) fn help_action(&mut self, scroll: u16, action: Action) -> bool {
-        // Title, status, hints and the frame take at least 5 lines.
-        let page = self.area.height.saturating_sub(5).max(1);
-        let last = (KEY_HELP.len() as u16).saturating_sub(page);
-        let scroll = match action {
-            Action::Cancel => return true,
-            Action::Up => scroll.saturating_sub(1),
-            Action::Down => scroll + 1,
-            Action::PageUp => scroll.saturating_sub(page),
-            Action::PageDown => scroll + page,
-            Action::Home => 0,
-            Action::End => last,
-            _ => {
-                self.screen = Screen::Help { scroll };
-                return false;
-            }
-        };
-        self.screen = Screen::Help { scroll: scroll.min(last) };
-        true
-    }
-
-    pub(super) fn confirm_action(&mut self, mut confirm: Confirm, action: Action) -> bool {
-        let buttons = confirm.kind.buttons();
-        let chosen = match action {
-            Action::Cancel => return true,
-            Action::Left | Action::Right => {
-                let step = if action == Action::Right { 1 } else { buttons.len() - 1 };
-                confirm.selected = (confirm.selected + step) % buttons.len();
-                self.screen = Screen::Confirm(confirm);
-                return true;
-            }
-            Action::Activate => buttons[confirm.selected].0,
-            Action::Shortcut(c) if buttons.iter().any(|b| b.0 == c) => c,
-            _ => {
-                self.screen = Screen::Confirm(confirm);
-                return false;
-            }
-        };
-        match (confirm.kind, chosen) {
-            (ConfirmKind::Quit, 's') => self.request_save(true),
-            (ConfirmKind::Quit, 'd') => self.quit = true,
-            (ConfirmKind::ChangedOnDisk { commit, quit_after }, 'o') => {
-                return self.commit(commit, quit_after, true);
-            }
-            (ConfirmKind::ChangedOnDisk { .. }, 'r') => self.reload_from_disk(),
-            (ConfirmKind::ResetDefaults, 'y') => {
-                self.settings = Settings::default();
-                self.editors.sync(&self.settings);
-                self.revalidate();
-                self.info("Every setting is back to its default; save to keep it");
-            }
-            _ => {}
-        }
-        true
     }
 }

@@ -5,15 +5,18 @@
 use std::path::{Path, PathBuf};
 
 use crossterm::event::Event;
-use ratatui::layout::Rect;
 
 use super::apply::{ApplyOptions, ApplyScreen, Job};
 use super::certs::CertManager;
+pub use super::dialog::{Confirm, ConfirmKind};
 use super::dropdown::Dropdown;
 use super::editors::Editors;
+use super::effect::Effect;
 use super::focus::{self, Focus};
+use super::help::HelpPage;
 use super::keys::{self, Action, Context, Typing};
-use super::review::{Commit, Review};
+use super::page::{Around, Shown};
+use super::review::Review;
 use super::theme::Theme;
 use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
@@ -81,54 +84,52 @@ pub struct Message {
     pub text: String,
 }
 
-/// Questions that need an answer before going on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmKind {
-    /// Quitting with unsaved changes.
-    Quit,
-    ResetDefaults,
-    /// The settings file changed on disk since this editor loaded or saved it.
-    ChangedOnDisk {
-        commit: Commit,
-        quit_after: bool,
-    },
-}
+/// The screens: the form (whose state is the app's own), and every other screen, each
+/// with its own state that handles its keys and draws itself ([`Shown`]). Adding a
+/// screen is one line here.
+macro_rules! screens {
+    ($($(#[$doc:meta])* $name:ident($state:ty),)*) => {
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[allow(clippy::large_enum_variant)] // one screen at a time; no need to box
+        pub enum Screen {
+            Form,
+            /// Typing inside a multi-line editor.
+            Editing(Field),
+            $($(#[$doc])* $name($state),)*
+        }
 
-impl ConfirmKind {
-    /// Buttons as (shortcut letter, label); the last one is the safe choice.
-    pub fn buttons(self) -> &'static [(char, &'static str)] {
-        match self {
-            ConfirmKind::Quit => &[('s', "Save..."), ('d', "Discard and quit"), ('c', "Cancel")],
-            ConfirmKind::ResetDefaults => &[('y', "Reset all"), ('n', "Cancel")],
-            ConfirmKind::ChangedOnDisk { .. } => {
-                &[('r', "Reload (lose edits)"), ('o', "Overwrite"), ('c', "Cancel")]
+        impl Screen {
+            /// The screen's own state, unless the form has the keyboard.
+            pub fn page(&self) -> Option<&dyn Shown> {
+                match self {
+                    Screen::Form | Screen::Editing(_) => None,
+                    $(Screen::$name(state) => Some(state),)*
+                }
+            }
+
+            pub fn page_mut(&mut self) -> Option<&mut dyn Shown> {
+                match self {
+                    Screen::Form | Screen::Editing(_) => None,
+                    $(Screen::$name(state) => Some(state),)*
+                }
             }
         }
-    }
+    };
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Confirm {
-    pub kind: ConfirmKind,
-    pub selected: usize,
-}
-
-/// The screens, dispatched by `match` (no trait objects).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    Form,
-    /// Typing inside a multi-line editor.
-    Editing(Field),
+screens! {
+    /// A list field's choices, over the form.
     Dropdown(Dropdown),
+    /// What a save changes, before saving.
     Review(Review),
-    Help {
-        scroll: u16,
-    },
+    /// The key help page.
+    Help(HelpPage),
+    /// A question over the form.
     Confirm(Confirm),
     /// Applying (steps, outcome, "Keep these settings?").
     Apply(ApplyScreen),
     /// Manage certificates (from the TLS tab).
-    Certs(Box<CertManager>),
+    Certs(CertManager),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
@@ -161,8 +162,6 @@ pub struct App {
     pub quit: bool,
     /// The whole screen must be repainted (Ctrl-L).
     pub repaint: bool,
-    /// The last drawn area, for paging.
-    pub area: Rect,
     pub(super) deferred: Option<Deferred>,
     /// The settings file as last loaded or saved here, to notice changes behind our back.
     pub disk: Fingerprint,
@@ -170,6 +169,8 @@ pub struct App {
     pub(super) job: Option<Job>,
     /// An apply waiting for "keep" (timed confirmation).
     pub(super) pending: Unconfirmed,
+    /// Unsaved edits of an earlier session, offered at start.
+    pub draft: Option<super::draft::Draft>,
     /// Show step durations (tests turn them off for stable snapshots).
     pub show_timings: bool,
 }
@@ -194,12 +195,12 @@ impl App {
             theme,
             quit: false,
             repaint: false,
-            area: Rect::new(0, 0, 80, 24),
             deferred: None,
             disk,
             job: None,
             pending: Unconfirmed::default(),
             show_timings: true,
+            draft: None,
         };
         app.revalidate();
         app.enter_field();
@@ -218,6 +219,7 @@ impl App {
                 Some(action) => self.update(action),
                 None => false,
             },
+            Event::Paste(text) => self.paste(text),
             Event::Resize(..) => true,
             _ => false,
         }
@@ -228,13 +230,13 @@ impl App {
         match &self.screen {
             Screen::Form => Context::Form(self.typing()),
             Screen::Editing(_) => Context::MultiLine,
-            Screen::Dropdown(_) => Context::Dropdown,
-            Screen::Review(_) => Context::Review,
-            Screen::Help { .. } => Context::Help,
-            Screen::Confirm(_) => Context::Confirm,
-            Screen::Apply(_) => Context::Apply,
-            Screen::Certs(manager) => Context::Certs(manager.keys()),
+            screen => screen.page().map_or(Context::Help, |page| page.context()),
         }
+    }
+
+    /// What a screen may read while it handles a key or shows its hints.
+    pub fn around(&self) -> Around<'_> {
+        Around { env: &self.env, edited: &self.settings, saved: &self.saved, theme: &self.theme }
     }
 
     /// Applies an action; returns whether anything visible changed.
@@ -245,16 +247,23 @@ impl App {
         }
         let before = self.settings.clone();
         let old_message = self.message.clone();
-        let redraw = match std::mem::replace(&mut self.screen, Screen::Form) {
+        let effect = match &mut self.screen {
             Screen::Form => self.form_action(action),
-            Screen::Editing(field) => self.editing_action(field, action),
-            Screen::Dropdown(dropdown) => self.dropdown_action(dropdown, action),
-            Screen::Review(review) => self.review_action(review, action),
-            Screen::Help { scroll } => self.help_action(scroll, action),
-            Screen::Confirm(confirm) => self.confirm_action(confirm, action),
-            Screen::Apply(screen) => self.apply_action(screen, action),
-            Screen::Certs(manager) => self.certs_action(*manager, action),
+            Screen::Editing(field) => {
+                let field = *field;
+                self.editing_action(field, action)
+            }
+            screen => {
+                let around = Around {
+                    env: &self.env,
+                    edited: &self.settings,
+                    saved: &self.saved,
+                    theme: &self.theme,
+                };
+                screen.page_mut().map_or(Effect::None, |page| page.update(action, &around))
+            }
         };
+        let redraw = self.apply(effect);
         // A message is about the state it was given in; the next edit makes it stale.
         if self.settings != before && self.message == old_message {
             self.message = None;

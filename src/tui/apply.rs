@@ -7,8 +7,9 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::app::{App, Screen};
-use super::keys::Action;
-use crate::proftpd::apply::{self, Outcome, Pending, Progress, Request, Step, StepReport, Verdict};
+pub use super::apply_page::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
+use super::scroll::Scroll;
+use crate::proftpd::apply::{self, Outcome, Pending, Progress, Request, Verdict};
 use crate::proftpd::status;
 
 /// How the editor applies; the program sets it in [`super::Environment::apply`] (unset:
@@ -41,57 +42,6 @@ impl ApplyOptions {
             _ => ApplyOptions::default(),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApplyMode {
-    Plain,
-    /// Hold the result open until confirmed (`ftpconf apply --confirm`).
-    Confirm,
-}
-
-/// A step that started, and its report once it finished.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepLine {
-    pub step: Step,
-    pub report: Option<StepReport>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Phase {
-    Running,
-    /// Applied and waiting for "keep" until `deadline` (`clock` is that time, shown once:
-    /// no countdown, each redraw costs bytes on a slow line).
-    Confirming {
-        deadline: Instant,
-        clock: String,
-    },
-    Reverting,
-    Done(Ending),
-}
-
-/// How it ended, for the screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ending {
-    pub verdict: Verdict,
-    pub message: String,
-    pub problems: Vec<String>,
-    pub log: Vec<String>,
-    pub total: Duration,
-    /// With confirmation: kept (`Some(true)`) or put back (`Some(false)`).
-    pub confirmed: Option<bool>,
-}
-
-/// The Apply screen's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApplyScreen {
-    pub mode: ApplyMode,
-    pub steps: Vec<StepLine>,
-    pub notes: Vec<String>,
-    pub phase: Phase,
-    pub scroll: u16,
-    /// Quit once the user leaves the screen (the save came from the quit question).
-    pub quit_after: bool,
 }
 
 /// A running apply (or revert): its events arrive through `events`.
@@ -141,7 +91,7 @@ impl App {
             steps: Vec::new(),
             notes: Vec::new(),
             phase: Phase::Running,
-            scroll: 0,
+            scroll: Scroll::default(),
             quit_after,
         });
     }
@@ -236,42 +186,7 @@ impl App {
         }
     }
 
-    pub(super) fn apply_action(&mut self, mut screen: ApplyScreen, action: Action) -> bool {
-        let confirming = matches!(screen.phase, Phase::Confirming { .. });
-        let done = matches!(screen.phase, Phase::Done(_));
-        let page = self.area.height.saturating_sub(5).max(1);
-        let width = self.area.width.saturating_sub(2);
-        let last = (super::screens::apply::lines(&screen, &self.theme, width, true).len() as u16)
-            .saturating_sub(page);
-        match action {
-            Action::Activate | Action::Shortcut('k' | 'y') if confirming => {
-                self.screen = Screen::Apply(screen);
-                return self.keep_pending();
-            }
-            Action::Cancel | Action::Shortcut('r' | 'n') if confirming => {
-                self.screen = Screen::Apply(screen);
-                return self.revert_pending();
-            }
-            Action::Activate | Action::Cancel | Action::Shortcut('q' | 'b') if done => {
-                self.quit = screen.quit_after;
-                return true;
-            }
-            Action::Up | Action::Shortcut('k') => screen.scroll = screen.scroll.saturating_sub(1),
-            Action::Down => screen.scroll = (screen.scroll + 1).min(last),
-            Action::PageUp => screen.scroll = screen.scroll.saturating_sub(page),
-            Action::PageDown => screen.scroll = (screen.scroll + page).min(last),
-            Action::Home => screen.scroll = 0,
-            Action::End => screen.scroll = last,
-            _ => {
-                self.screen = Screen::Apply(screen);
-                return false;
-            }
-        }
-        self.screen = Screen::Apply(screen);
-        true
-    }
-
-    fn keep_pending(&mut self) -> bool {
+    pub(super) fn keep_pending(&mut self) -> bool {
         let Some(pending) = self.pending.take() else { return false };
         let outcome = pending.confirm();
         if let Screen::Apply(screen) = &mut self.screen {
@@ -281,7 +196,7 @@ impl App {
         true
     }
 
-    fn revert_pending(&mut self) -> bool {
+    pub(super) fn revert_pending(&mut self) -> bool {
         let Some(pending) = self.pending.take() else { return false };
         if let Screen::Apply(screen) = &mut self.screen {
             screen.phase = Phase::Reverting;
@@ -295,16 +210,11 @@ impl App {
     fn after_apply(&mut self, outcome: &Outcome) {
         self.refresh_service();
         self.env.quick = self.env.system.quick();
-        let page = self.area.height.saturating_sub(5).max(1) as usize;
-        let width = self.area.width.saturating_sub(2);
         if let Screen::Apply(screen) = &mut self.screen {
-            // When it does not all fit, start at the failed step (the outcome follows).
-            let total = super::screens::apply::lines(screen, &self.theme, width, true).len();
+            // When it does not all fit, start at the failed step (the outcome follows),
+            // else at the end; the next draw knows how much fits.
             let failed = screen.steps.iter().position(|l| l.report.as_ref().is_some_and(|r| !r.ok));
-            if total > page {
-                let last = total - page;
-                screen.scroll = failed.unwrap_or(last).min(last) as u16;
-            }
+            screen.scroll.start_at(failed.map_or(u16::MAX, |i| i as u16));
         }
         // The message is a paragraph; the status line takes its first sentence.
         let first = outcome.message.split(". ").next().unwrap_or_default();

@@ -1,5 +1,9 @@
 //! The choices of the two list fields (TLS Policy, Certificate) and an open list's state.
 
+use super::effect::Effect;
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Context};
+use super::page::{Around, Page};
 use crate::paths::Paths;
 use crate::proftpd::certs;
 use crate::settings::{Field, Kind, Settings, TlsPolicy, Value};
@@ -48,6 +52,53 @@ impl Dropdown {
 
     pub fn chosen(&self) -> Option<&Choice> {
         self.choices.get(self.selected)
+    }
+}
+
+impl Page for Dropdown {
+    fn update(&mut self, action: Action, _: &Around) -> Effect {
+        let step = match action {
+            Action::Up => -1,
+            Action::Down => 1,
+            Action::PageUp => -5,
+            Action::PageDown => 5,
+            Action::Home => -1000,
+            Action::End => 1000,
+            Action::Activate => {
+                return match self.chosen() {
+                    Some(choice) => Effect::All(vec![
+                        Effect::Set(self.field, choice.value.clone()),
+                        Effect::Close,
+                    ]),
+                    None => Effect::Close,
+                };
+            }
+            Action::Cancel => return Effect::Close,
+            Action::ManageCertificates if self.field.kind() == Kind::Certificate => {
+                return Effect::OpenCertificates;
+            }
+            _ => return Effect::None,
+        };
+        self.step(step);
+        Effect::Redraw
+    }
+
+    fn context(&self) -> Context {
+        Context::Dropdown
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |action| hints::from(keys::DROPDOWN, action, around.theme);
+        let mut shown = vec![hints::literal("{ud}", "move", around.theme)];
+        shown.extend([h(Action::Activate), h(Action::Cancel)]);
+        if self.field.kind() == Kind::Certificate {
+            shown.push(h(Action::ManageCertificates));
+        }
+        shown
+    }
+
+    fn over_form(&self) -> bool {
+        true
     }
 }
 

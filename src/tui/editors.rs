@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::TextArea;
-use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
 
 use crate::settings::{Dialect, Field, Kind, Settings, Value};
 
@@ -119,6 +119,52 @@ impl Editors {
             Some(change) => change.cursor || was_fresh,
             None => was_fresh,
         }
+    }
+
+    /// Pastes into a single-line field as typing would (replacing a freshly entered
+    /// value); surrounding blanks are trimmed, and tabs, line breaks and other control
+    /// characters inside are left out. Returns how many were left out, or `None` when
+    /// `field` takes no typed text.
+    pub fn paste_line(
+        &mut self,
+        field: Field,
+        text: &str,
+        settings: &mut Settings,
+    ) -> Option<usize> {
+        let t = self.texts.get_mut(&field)?;
+        let (kept, left_out) = super::paste::one_line(text);
+        if kept.is_empty() {
+            return Some(left_out);
+        }
+        if std::mem::take(&mut t.fresh) {
+            t.input.reset();
+        }
+        for c in kept.chars() {
+            t.input.handle(InputRequest::InsertChar(c));
+        }
+        let value = t.input.value().to_owned();
+        t.error = store(field, &value, settings).err();
+        Some(left_out)
+    }
+
+    /// Pastes into a multi-line editor: line breaks and tabs are kept, other control
+    /// characters left out (their count is returned). `None`: not a multi-line field.
+    pub fn paste_area(
+        &mut self,
+        field: Field,
+        text: &str,
+        settings: &mut Settings,
+    ) -> Option<usize> {
+        let area = self.areas.get_mut(&field)?;
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
+        let kept: String = text
+            .chars()
+            .filter(|c| !crate::visible::is_unsafe(*c) || matches!(c, '\n' | '\t'))
+            .collect();
+        if area.insert_str(&kept) {
+            let _ = field.set(settings, Value::Text(area.lines().join("\n")));
+        }
+        Some(text.chars().count() - kept.chars().count())
     }
 
     /// Puts back the text the field had when it got the focus.

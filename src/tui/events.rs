@@ -3,10 +3,15 @@
 //! confirmation after an apply) and wakes exactly once at it; there is no timer.
 
 use std::collections::VecDeque;
-use std::io;
-use std::time::{Duration, Instant};
+use std::io::{self, Read};
+use std::os::unix::net::UnixStream;
+use std::time::Instant;
 
-use crossterm::event::{self, Event};
+use crossterm::event::Event;
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use signal_hook::consts::SIGWINCH;
+
+use super::input::Parser;
 
 /// What the loop gets from an [`EventSource`].
 #[derive(Debug)]
@@ -14,6 +19,8 @@ pub enum Input {
     Event(Event),
     /// The deadline passed without an event.
     Timeout,
+    /// A paste that never ended was dropped (this many characters).
+    BrokenPaste(usize),
     /// No more events (a script ran out): the loop ends.
     End,
 }
@@ -27,35 +34,125 @@ pub trait EventSource {
     fn drop_typeahead(&mut self) {}
 }
 
-/// The real terminal, read through crossterm.
-#[derive(Default)]
+/// The real terminal: its bytes read here and turned into events by [`Parser`] (not
+/// crossterm's reader, which waits for ever on an unterminated paste); SIGWINCH becomes
+/// a resize event.
 pub struct TerminalEvents {
+    parser: Parser,
+    /// Written to by the SIGWINCH handler; readable means "the size changed".
+    winch: UnixStream,
+    winch_id: signal_hook::SigId,
     /// Non-key events found while dropping type-ahead (a resize must not be lost).
     kept: VecDeque<Event>,
 }
 
+impl TerminalEvents {
+    pub fn new() -> io::Result<TerminalEvents> {
+        let (winch, writer) = UnixStream::pair()?;
+        winch.set_nonblocking(true)?;
+        let winch_id = signal_hook::low_level::pipe::register(SIGWINCH, writer)?;
+        Ok(TerminalEvents { parser: Parser::default(), winch, winch_id, kept: VecDeque::new() })
+    }
+
+    /// Waits until `until` (`None`: for ever) for bytes or a resize; takes them in.
+    fn wait(&mut self, until: Option<Instant>) -> io::Result<Option<Event>> {
+        let timeout = until.map(|t| {
+            let left = t.saturating_duration_since(Instant::now());
+            Timespec { tv_sec: left.as_secs() as _, tv_nsec: left.subsec_nanos() as _ }
+        });
+        let stdin = rustix::stdio::stdin();
+        let mut fds = [PollFd::new(&stdin, PollFlags::IN), PollFd::new(&self.winch, PollFlags::IN)];
+        match poll(&mut fds, timeout.as_ref()) {
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        }
+        let (input, resized) = (!fds[0].revents().is_empty(), !fds[1].revents().is_empty());
+        if resized {
+            let mut sink = [0u8; 64];
+            while matches!((&self.winch).read(&mut sink), Ok(n) if n > 0) {}
+            let (cols, rows) = crossterm::terminal::size()?;
+            return Ok(Some(Event::Resize(cols, rows)));
+        }
+        if input {
+            let mut buf = [0u8; 1024];
+            match rustix::io::read(stdin, &mut buf) {
+                // The line hung up: nothing more will come.
+                Ok(0) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "the terminal closed",
+                    ));
+                }
+                Ok(n) => self.parser.feed(&buf[..n], Instant::now()),
+                Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.parser.expire(Instant::now());
+        Ok(self.parser.next_event())
+    }
+}
+
+impl Drop for TerminalEvents {
+    fn drop(&mut self) {
+        signal_hook::low_level::unregister(self.winch_id);
+    }
+}
+
 impl EventSource for TerminalEvents {
     fn next(&mut self, deadline: Option<Instant>) -> io::Result<Input> {
-        if let Some(event) = self.kept.pop_front() {
+        if let Some(chars) = self.parser.take_broken() {
+            return Ok(Input::BrokenPaste(chars));
+        }
+        if let Some(event) = self.kept.pop_front().or_else(|| self.parser.next_event()) {
             return Ok(Input::Event(event));
         }
-        if let Some(deadline) = deadline {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            if !event::poll(remaining)? {
+        loop {
+            let until = match (deadline, self.parser.wake_at()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let event = self.wait(until)?;
+            if let Some(chars) = self.parser.take_broken() {
+                // Said before the event that came with it (it is queued again).
+                self.kept.extend(event);
+                return Ok(Input::BrokenPaste(chars));
+            }
+            if let Some(event) = event {
+                return Ok(Input::Event(event));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
                 return Ok(Input::Timeout);
             }
         }
-        event::read().map(Input::Event)
     }
 
     fn drop_typeahead(&mut self) {
-        while event::poll(Duration::ZERO).unwrap_or(false) {
-            match event::read() {
-                Ok(Event::Key(_)) | Err(_) => {}
-                Ok(other) => self.kept.push_back(other),
+        // Everything that already arrived; keys and pastes go, a resize is kept.
+        while input_waiting() {
+            match self.wait(Some(Instant::now())) {
+                Ok(Some(event)) => self.kept.extend(keep_unless_typed(event)),
+                Ok(None) => {}
+                Err(_) => break,
             }
         }
+        while let Some(event) = self.parser.next_event() {
+            self.kept.extend(keep_unless_typed(event));
+        }
     }
+}
+
+/// Whether the terminal has bytes waiting to be read.
+fn input_waiting() -> bool {
+    let stdin = rustix::stdio::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let now = Timespec { tv_sec: 0, tv_nsec: 0 };
+    matches!(poll(&mut fds, Some(&now)), Ok(n) if n > 0)
+}
+
+fn keep_unless_typed(event: Event) -> Option<Event> {
+    (!matches!(event, Event::Key(_) | Event::Paste(_))).then_some(event)
 }
 
 /// Events from a list or a channel (tests, measurements). When the script has run out

@@ -1,5 +1,9 @@
-//! Keys → actions. The whole key map is here, and [`KEY_HELP`] documents it for the `?`
-//! screen, so what the help says and what the keys do cannot drift apart unnoticed.
+//! Keys → actions, as data: each context reads a few binding tables (keys, action, and
+//! how the hint bar shows them); [`map`] looks keys up there and adds the typing rules
+//! (a field that takes a key gets it). The hint bar is built from the same tables
+//! ([`super::hints`]); tests check that the hint bar, the `?` page
+//! ([`super::help::KEY_HELP`]) and the key tables in README.md and docs/tui.md name only
+//! keys that work, and that the `?` page names every binding (keys_tests.rs).
 //!
 //! Every action has a plain key or a Ctrl combination (serial consoles, SSH and KVM
 //! switches often lose function keys); F-keys are only extra aliases. Letters act as
@@ -46,10 +50,44 @@ pub enum Action {
     ResetDefaults,
     /// Repaint the whole screen (after line noise on a serial console).
     Redraw,
-    /// A letter that picks a dialog button (or a command of the certificate manager).
-    Shortcut(char),
+    /// A dialog's button, by its letter.
+    Answer(Answer),
+    /// Apply page: keep the applied settings (timed confirmation).
+    Keep,
+    /// Apply page: put the previous configuration back now.
+    RevertNow,
+    /// Certificate manager: a new self-signed certificate.
+    Create,
+    /// Certificate manager: import a certificate and its key.
+    Import,
+    /// Certificate manager: delete the highlighted certificate (asks first).
+    Delete,
+    /// Yes to a question that has only yes and no.
+    Yes,
     /// Open "Manage certificates".
     ManageCertificates,
+}
+
+/// A dialog's answers; the letter on the button is only how to reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Save,
+    Discard,
+    Cancel,
+    Reload,
+    Overwrite,
+    ResetAll,
+    Restore,
+    Show,
+    Later,
+}
+
+/// One button of a dialog: its answer, its key and its label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Button {
+    pub answer: Answer,
+    pub key: char,
+    pub label: &'static str,
 }
 
 /// What the focused field takes from the keyboard.
@@ -75,315 +113,265 @@ pub enum Context {
     Dropdown,
     Review,
     Help,
-    Confirm,
-    /// The Apply page (steps, outcome, "Keep these settings?").
-    Apply,
+    /// A question and its buttons.
+    Confirm(&'static [Button]),
+    /// The Apply page (steps, outcome); `confirming`: "Keep these settings?" is asked.
+    Apply {
+        confirming: bool,
+    },
     /// Manage certificates: its list, one of its forms, or its delete question.
     Certs(CertKeys),
+    /// A screen that names its tables itself, e.g. `&[EVERYWHERE, BACK_OUT, SCROLL, MINE]`.
+    Page(&'static [&'static [Binding]]),
+}
+
+/// A key as the tables name it: its code, and whether Ctrl is held (Shift and Alt do
+/// not change what a key means here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+/// One binding: these keys do `action`. `shown` is how the hint bar writes the keys
+/// (`{ud}`/`{lr}` become the theme's arrows; "" keeps the binding off the bar) and
+/// `label` what it says they do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub shown: &'static str,
+    pub label: &'static str,
+}
+
+const fn bind(keys: &'static [Key], action: Action) -> Binding {
+    Binding { keys, action, shown: "", label: "" }
+}
+
+const fn hint(
+    keys: &'static [Key],
+    action: Action,
+    shown: &'static str,
+    label: &'static str,
+) -> Binding {
+    Binding { keys, action, shown, label }
+}
+
+use Action as A;
+use KeyCode as K;
+
+/// Everywhere.
+pub const EVERYWHERE: &[Binding] = &[bind(&[ctrl('l')], A::Redraw)];
+
+/// Outside the form, Ctrl-C backs out (it quits from the form).
+pub const BACK_OUT: &[Binding] = &[bind(&[ctrl('c')], A::Cancel)];
+
+/// The form, whatever the focused field takes (and inside a multi-line editor).
+pub const FORM_GLOBAL: &[Binding] = &[
+    hint(&[ctrl('q'), key(K::F(10)), ctrl('c')], A::Quit, "^Q", "quit"),
+    hint(&[ctrl('s'), key(K::F(2))], A::Save, "^S", "save"),
+    hint(&[ctrl('g'), key(K::F(1))], A::Help, "^G", "keys"),
+];
+
+/// Moving around the form and Ctrl commands, also while a text field has the focus.
+pub const FORM_MOVES: &[Binding] = &[
+    hint(&[key(K::Tab)], A::NextField, "Tab/{ud}", "field"),
+    bind(&[key(K::BackTab)], A::PrevField),
+    bind(&[key(K::Down)], A::Down),
+    bind(&[key(K::Up)], A::Up),
+    hint(&[ctrl('n'), key(K::PageDown)], A::NextTab, "^N/^P", "tab"),
+    bind(&[ctrl('p'), key(K::PageUp)], A::PrevTab),
+    bind(&[ctrl('t')], A::ToggleAdvanced),
+    hint(&[ctrl('r')], A::RevertField, "^R", "revert"),
+    bind(&[ctrl('d')], A::ResetDefaults),
+    bind(&[ctrl('o')], A::ManageCertificates),
+    hint(&[key(K::Esc)], A::Cancel, "Esc", "undo"),
+];
+
+/// Letters and other keys that are commands where the focused field does not take them.
+pub const FORM_COMMANDS: &[Binding] = &[
+    hint(&[key(K::Left)], A::Left, "{lr}", "tab"),
+    bind(&[key(K::Right)], A::Right),
+    hint(&[ch('[')], A::PrevTab, "[ ]", "tab"),
+    bind(&[ch(']')], A::NextTab),
+    bind(&[ch('k')], A::Up),
+    bind(&[ch('j')], A::Down),
+    hint(&[ch(' ')], A::Toggle, "Space", "toggle"),
+    hint(&[key(K::Enter)], A::Activate, "Enter", "choose"),
+    hint(&[ch('s'), ch('w')], A::Save, "s", "save"),
+    hint(&[ch('q')], A::Quit, "q", "quit"),
+    hint(&[ch('?')], A::Help, "?", "keys"),
+    hint(&[ch('a')], A::ToggleAdvanced, "a", "advanced"),
+    bind(&[ch('r')], A::RevertField),
+    bind(&[ch('d')], A::ResetDefaults),
+    hint(&[ch('m')], A::ManageCertificates, "m", "certs"),
+];
+
+/// Inside a multi-line editor (other keys are typed).
+pub const MULTI_LINE: &[Binding] = &[
+    hint(&[key(K::Esc)], A::Cancel, "Esc/Tab", "leave editor"),
+    bind(&[key(K::Tab)], A::NextField),
+    bind(&[key(K::BackTab)], A::PrevField),
+];
+
+/// Moving through a list or a scrolled page.
+pub const SCROLL: &[Binding] = &[
+    hint(&[key(K::Up), ch('k')], A::Up, "{ud} PgUp/PgDn", "scroll"),
+    bind(&[key(K::Down), ch('j')], A::Down),
+    bind(&[key(K::PageUp)], A::PageUp),
+    bind(&[key(K::PageDown), ch(' ')], A::PageDown),
+    bind(&[key(K::Home), ch('g')], A::Home),
+    bind(&[key(K::End), ch('G')], A::End),
+];
+
+pub const DROPDOWN: &[Binding] = &[
+    hint(&[key(K::Enter), ch(' ')], A::Activate, "Enter", "pick"),
+    hint(&[key(K::Esc), ch('q')], A::Cancel, "Esc", "cancel"),
+    hint(&[ch('m'), ctrl('o')], A::ManageCertificates, "m", "manage certificates"),
+];
+
+pub const REVIEW: &[Binding] = &[
+    hint(&[key(K::Enter), ch('s'), ch('w'), key(K::F(2)), ctrl('s')], A::Save, "Enter/s", "save"),
+    hint(&[ch('a'), ctrl('a')], A::Apply, "a", "save+apply"),
+    hint(&[ch('c')], A::ApplyConfirm, "c", "apply+confirm"),
+    hint(&[key(K::Esc), key(K::Backspace), ch('b'), ch('q')], A::Cancel, "Esc", "back"),
+];
+
+pub const HELP: &[Binding] = &[hint(
+    &[key(K::Esc), key(K::Enter), key(K::F(1)), ch('q'), ch('?')],
+    A::Cancel,
+    "Esc/q",
+    "close",
+)];
+
+/// The Apply page while "Keep these settings?" is asked.
+pub const APPLY_ASKING: &[Binding] = &[
+    hint(&[key(K::Enter), ch('k'), ch('y')], A::Keep, "k/Enter", "keep"),
+    hint(&[key(K::Esc), ch('r'), ch('n')], A::RevertNow, "r/Esc", "revert now"),
+];
+
+/// The Apply page once finished.
+pub const APPLY_DONE: &[Binding] = &[
+    bind(&[key(K::Enter)], A::Activate),
+    hint(&[key(K::Esc), ch('q'), ch('b')], A::Cancel, "Esc/Enter", "back to the form"),
+];
+
+/// A question's buttons are picked with these, or with the letter on the button.
+pub const CONFIRM: &[Binding] = &[
+    hint(&[key(K::Left), key(K::BackTab)], A::Left, "{lr}/Tab", "choose"),
+    bind(&[key(K::Right), key(K::Tab)], A::Right),
+    hint(&[key(K::Enter)], A::Activate, "Enter", "confirm"),
+    hint(&[key(K::Esc)], A::Cancel, "Esc", "cancel"),
+];
+
+pub const CERT_LIST: &[Binding] = &[
+    hint(&[key(K::Enter)], A::Activate, "Enter", "use"),
+    hint(&[ch('c')], A::Create, "c", "create"),
+    hint(&[ch('i')], A::Import, "i", "import"),
+    hint(&[ch('x'), ch('d'), key(K::Delete)], A::Delete, "x", "delete"),
+    hint(&[key(K::Esc), key(K::Backspace), ch('q')], A::Cancel, "Esc", "back"),
+];
+
+/// The certificate manager's forms (other keys are typed).
+pub const CERT_FORM: &[Binding] = &[
+    hint(&[key(K::Tab), key(K::Down)], A::NextField, "Tab/{ud}", "field"),
+    bind(&[key(K::BackTab), key(K::Up)], A::PrevField),
+    hint(&[key(K::Enter), ctrl('s')], A::Activate, "Enter", "create"),
+    hint(&[key(K::Esc)], A::Cancel, "Esc", "cancel"),
+];
+
+pub const CERT_CONFIRM: &[Binding] = &[
+    hint(&[ch('y'), ch('Y')], A::Yes, "y", "delete"),
+    hint(&[key(K::Esc), key(K::Enter), ch('n'), ch('N')], A::Cancel, "n/Esc", "keep"),
+];
+
+/// The tables that `context` reads, first match wins; what they leave is decided by
+/// [`map`]'s rules for typing.
+pub fn tables(context: Context) -> &'static [&'static [Binding]] {
+    match context {
+        Context::Form(Typing::No) => &[EVERYWHERE, FORM_GLOBAL, FORM_MOVES, FORM_COMMANDS],
+        Context::Form(_) => &[EVERYWHERE, FORM_GLOBAL, FORM_MOVES],
+        Context::MultiLine => &[EVERYWHERE, FORM_GLOBAL, MULTI_LINE],
+        Context::Dropdown => &[EVERYWHERE, BACK_OUT, SCROLL, DROPDOWN],
+        Context::Review => &[EVERYWHERE, BACK_OUT, SCROLL, REVIEW],
+        Context::Help => &[EVERYWHERE, BACK_OUT, SCROLL, HELP],
+        Context::Apply { confirming: true } => &[EVERYWHERE, BACK_OUT, APPLY_ASKING, SCROLL],
+        Context::Apply { confirming: false } => &[EVERYWHERE, BACK_OUT, APPLY_DONE, SCROLL],
+        Context::Confirm(_) => &[EVERYWHERE, BACK_OUT, CONFIRM],
+        Context::Certs(CertKeys::List) => &[EVERYWHERE, BACK_OUT, SCROLL, CERT_LIST],
+        Context::Certs(CertKeys::Form) => &[EVERYWHERE, BACK_OUT, CERT_FORM],
+        Context::Certs(CertKeys::Confirm) => &[EVERYWHERE, BACK_OUT, CERT_CONFIRM],
+        Context::Page(tables) => tables,
+    }
+}
+
+/// The binding of `key` in `context`'s tables.
+pub fn binding(key: Key, context: Context) -> Option<&'static Binding> {
+    tables(context).iter().flat_map(|t| t.iter()).find(|b| b.keys.contains(&key))
+}
+
+/// The hint-bar binding of `action` in `context` (the first with something to show).
+pub fn hint_for(action: Action, context: Context) -> Option<&'static Binding> {
+    let mut all = tables(context).iter().flat_map(|t| t.iter());
+    all.find(|b| b.action == action && !b.shown.is_empty())
 }
 
 /// Maps a key to an action in `context`; `None` means the key does nothing there.
-pub fn map(key: KeyEvent, context: Context) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
+pub fn map(event: KeyEvent, context: Context) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
         return None;
     }
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if let Some(action) = global(key.code, ctrl, context) {
-        return Some(action);
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let typing = match context {
+        Context::Form(typing) => typing,
+        _ => Typing::No,
+    };
+    // A field that takes the key gets it (Ctrl keys edit: Ctrl-U clears), before any
+    // letter command.
+    let typed = match (typing, event.code) {
+        (Typing::No, _) => false,
+        (_, KeyCode::Char(_)) if ctrl => true,
+        (Typing::Digits, KeyCode::Char(c)) => c.is_ascii_digit(),
+        (Typing::Rate, KeyCode::Char(c)) => c != '?',
+        _ => true,
+    };
+    let key = Key { code: event.code, ctrl };
+    if let Some(found) = binding(key, context) {
+        return Some(found.action);
     }
     match context {
-        Context::Form(typing) => form(key, typing),
-        Context::MultiLine => multi_line(key),
-        Context::Dropdown => list(key.code).or(match (key.code, ctrl) {
-            (KeyCode::Enter | KeyCode::Char(' '), _) => Some(Action::Activate),
-            (KeyCode::Esc | KeyCode::Char('q'), _) => Some(Action::Cancel),
-            (KeyCode::Char('m'), false) | (KeyCode::Char('o'), true) => {
-                Some(Action::ManageCertificates)
-            }
-            _ => None,
-        }),
-        Context::Review => list(key.code).or(match key.code {
-            KeyCode::Enter | KeyCode::Char('s' | 'w') | KeyCode::F(2) => Some(Action::Save),
-            KeyCode::Char('a') => Some(Action::Apply),
-            KeyCode::Char('c') => Some(Action::ApplyConfirm),
-            KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('b' | 'q') => Some(Action::Cancel),
-            _ => None,
-        }),
-        Context::Help => list(key.code).or(match key.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::F(1) | KeyCode::Char('q' | '?') => {
-                Some(Action::Cancel)
-            }
-            _ => None,
-        }),
-        Context::Apply => match key.code {
-            KeyCode::Enter => Some(Action::Activate),
-            KeyCode::Esc => Some(Action::Cancel),
-            KeyCode::Char(c @ ('k' | 'y' | 'r' | 'n' | 'q' | 'b')) => Some(Action::Shortcut(c)),
-            code => list(code),
-        },
-        Context::Confirm => match key.code {
-            KeyCode::Left | KeyCode::BackTab => Some(Action::Left),
-            KeyCode::Right | KeyCode::Tab => Some(Action::Right),
-            KeyCode::Enter => Some(Action::Activate),
-            KeyCode::Esc => Some(Action::Cancel),
-            KeyCode::Char(c) => Some(Action::Shortcut(c.to_ascii_lowercase())),
+        Context::Form(Typing::No) => match event.code {
+            KeyCode::Char(c @ '0'..='7') if !ctrl => Some(Action::Digit(c as u8 - b'0')),
             _ => None,
         },
-        Context::Certs(keys) => certs(key, keys),
-    }
-}
-
-/// The certificate manager: letters are commands in its list, text in its forms.
-fn certs(key: KeyEvent, keys: CertKeys) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match keys {
-        CertKeys::List => list(key.code).or(match (key.code, ctrl) {
-            (KeyCode::Enter, _) => Some(Action::Activate),
-            (KeyCode::Esc | KeyCode::Backspace | KeyCode::Char('q'), false) => Some(Action::Cancel),
-            (KeyCode::Delete, _) | (KeyCode::Char('x' | 'd'), false) => Some(Action::Shortcut('x')),
-            (KeyCode::Char(c @ ('c' | 'i')), false) => Some(Action::Shortcut(c)),
-            _ => None,
-        }),
-        CertKeys::Form => match (key.code, ctrl) {
-            (KeyCode::Tab | KeyCode::Down, _) => Some(Action::NextField),
-            (KeyCode::BackTab | KeyCode::Up, _) => Some(Action::PrevField),
-            (KeyCode::Enter, _) | (KeyCode::Char('s'), true) => Some(Action::Activate),
-            (KeyCode::Esc, _) => Some(Action::Cancel),
-            _ => Some(Action::Type(key)),
-        },
-        CertKeys::Confirm => match key.code {
-            KeyCode::Char('y' | 'Y') => Some(Action::Shortcut('y')),
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('n' | 'N') => Some(Action::Cancel),
+        Context::Form(_) if typed && event.code == KeyCode::Enter => Some(Action::NextField),
+        Context::Form(_) if typed => Some(Action::Type(event)),
+        // Letters a field can never contain keep their command meaning in it.
+        Context::Form(_) => binding(key, Context::Form(Typing::No)).map(|b| b.action),
+        Context::MultiLine | Context::Certs(CertKeys::Form) => Some(Action::Type(event)),
+        Context::Confirm(buttons) => match event.code {
+            KeyCode::Char(c) => buttons
+                .iter()
+                .find(|b| b.key == c.to_ascii_lowercase())
+                .map(|b| Action::Answer(b.answer)),
             _ => None,
         },
-    }
-}
-
-/// Ctrl keys that mean the same everywhere they make sense.
-fn global(code: KeyCode, ctrl: bool, context: Context) -> Option<Action> {
-    let in_form = matches!(context, Context::Form { .. } | Context::MultiLine);
-    let action = match (code, ctrl) {
-        (KeyCode::Char('c'), true) => {
-            if in_form {
-                Action::Quit
-            } else {
-                Action::Cancel
-            }
-        }
-        (KeyCode::Char('l'), true) => Action::Redraw,
-        (KeyCode::Char('s'), true) if in_form || context == Context::Review => Action::Save,
-        (KeyCode::Char('a'), true) if context == Context::Review => Action::Apply,
-        (KeyCode::Char('q'), true) | (KeyCode::F(10), _) if in_form => Action::Quit,
-        (KeyCode::F(2), _) if in_form => Action::Save,
-        (KeyCode::Char('g'), true) | (KeyCode::F(1), _) if in_form => Action::Help,
-        _ => return None,
-    };
-    Some(action)
-}
-
-fn form(key: KeyEvent, typing: Typing) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let common = match (key.code, ctrl) {
-        (KeyCode::Tab, _) => Some(Action::NextField),
-        (KeyCode::BackTab, _) => Some(Action::PrevField),
-        (KeyCode::Down, _) => Some(Action::Down),
-        (KeyCode::Up, _) => Some(Action::Up),
-        (KeyCode::Char('n'), true) | (KeyCode::PageDown, _) => Some(Action::NextTab),
-        (KeyCode::Char('p'), true) | (KeyCode::PageUp, _) => Some(Action::PrevTab),
-        (KeyCode::Char('t'), true) => Some(Action::ToggleAdvanced),
-        (KeyCode::Char('r'), true) => Some(Action::RevertField),
-        (KeyCode::Char('d'), true) => Some(Action::ResetDefaults),
-        (KeyCode::Char('o'), true) => Some(Action::ManageCertificates),
-        (KeyCode::Esc, _) => Some(Action::Cancel),
-        _ => None,
-    };
-    if common.is_some() {
-        return common;
-    }
-    // Characters a field can never contain keep their command meaning in it.
-    let command_char = match (typing, key.code) {
-        (Typing::No, _) => true,
-        (_, KeyCode::Char(_)) if ctrl => false,
-        (Typing::Digits, KeyCode::Char(c)) => !c.is_ascii_digit(),
-        (Typing::Rate, KeyCode::Char(c)) => c == '?',
-        _ => false,
-    };
-    if typing != Typing::No && !command_char {
-        return match key.code {
-            KeyCode::Enter => Some(Action::NextField),
-            _ => Some(Action::Type(key)),
-        };
-    }
-    if ctrl {
-        return None;
-    }
-    match key.code {
-        KeyCode::Left => Some(Action::Left),
-        KeyCode::Right => Some(Action::Right),
-        KeyCode::Char('[') => Some(Action::PrevTab),
-        KeyCode::Char(']') => Some(Action::NextTab),
-        KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::Char(' ') => Some(Action::Toggle),
-        KeyCode::Enter => Some(Action::Activate),
-        KeyCode::Char('s' | 'w') => Some(Action::Save),
-        KeyCode::Char('q') => Some(Action::Quit),
-        KeyCode::Char('?') => Some(Action::Help),
-        KeyCode::Char('a') => Some(Action::ToggleAdvanced),
-        KeyCode::Char('r') => Some(Action::RevertField),
-        KeyCode::Char('d') => Some(Action::ResetDefaults),
-        KeyCode::Char('m') => Some(Action::ManageCertificates),
-        KeyCode::Char(c @ '0'..='7') => Some(Action::Digit(c as u8 - b'0')),
         _ => None,
     }
 }
-
-fn multi_line(key: KeyEvent) -> Option<Action> {
-    match key.code {
-        KeyCode::Esc => Some(Action::Cancel),
-        KeyCode::Tab => Some(Action::NextField),
-        KeyCode::BackTab => Some(Action::PrevField),
-        _ => Some(Action::Type(key)),
-    }
-}
-
-/// Moving through a list or a scrolled page.
-fn list(code: KeyCode) -> Option<Action> {
-    match code {
-        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
-        KeyCode::Home | KeyCode::Char('g') => Some(Action::Home),
-        KeyCode::End | KeyCode::Char('G') => Some(Action::End),
-        _ => None,
-    }
-}
-
-/// The key map as the help screen shows it: (keys, what they do). Sections start with "#".
-pub const KEY_HELP: &[(&str, &str)] = &[
-    ("#", "Moving around"),
-    ("Tab, Down, j", "next field (Shift-Tab, Up, k: previous)"),
-    ("[ ]", "previous/next tab (not in a text field)"),
-    ("Left/Right", "the same, where there is no text cursor"),
-    ("Ctrl-N, Ctrl-P", "next/previous tab, anywhere (PgDn/PgUp too)"),
-    ("a, Ctrl-T", "Basic (General only) or Advanced (all tabs)"),
-    ("#", "Changing values"),
-    ("typing", "edits the focused text field; the first key"),
-    ("", "replaces the value (Left/Right/End first to keep it)"),
-    ("Enter", "in a text field: go to the next field"),
-    ("Esc", "in a text field: undo the typing in this field"),
-    ("Space", "tick a checkbox or a permissions cell"),
-    ("0-7", "on a permissions row: set the row from a digit"),
-    ("Enter", "open a list: Up/Down, Enter picks, Esc keeps"),
-    ("Enter", "edit a multi-line field; Esc or Tab leaves it"),
-    ("r, Ctrl-R", "revert the focused field to its saved value"),
-    ("d, Ctrl-D", "reset every field to its default (asks first)"),
-    ("#", "Saving and leaving"),
-    ("s, w, Ctrl-S, F2", "review the changes and the proftpd.conf diff,"),
-    ("", "then Enter saves (atomically) or Esc goes back"),
-    ("a, Ctrl-A", "in the review: save, then apply (proftpd reloads)"),
-    ("c", "in the review: save and apply, then keep it only"),
-    ("", "if you confirm (k/Enter) before the time shown"),
-    ("q, Ctrl-Q, Ctrl-C, F10", "quit; asks first when changes are unsaved"),
-    ("?, Ctrl-G, F1", "this help"),
-    ("Ctrl-L", "repaint the whole screen"),
-    ("--mouse", "start with this for the mouse wheel (off by default)"),
-    ("#", "Certificates"),
-    ("m, Ctrl-O", "manage certificates (listed on the TLS tab):"),
-    ("", "details, create, import, delete; Enter uses the"),
-    ("", "highlighted one for the Certificate field"),
-    ("c, i", "in the manager: create a self-signed one, import"),
-    ("x, d, Delete", "in the manager: delete (asks; refused while in use)"),
-    ("Tab, Enter", "in its forms: next field, create/import; Esc: back"),
-    ("#", "Notes"),
-    ("letters", "are commands except in fields that take them"),
-    ("", "(paths, host names, bandwidth units): use Ctrl keys"),
-    ("Ctrl-S, Ctrl-Q", "may be lost to XON/XOFF flow control on serial"),
-    ("", "lines: use s or w to save and q to quit from"),
-    ("", "any field that is not a text field"),
-    ("marks", "! error (blocks saving)  ~ warning  * changed"),
-    ("", "> the focused field"),
-];
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn press(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
-    }
-
-    fn ctrl(c: char) -> KeyEvent {
-        KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
-    }
-
-    #[test]
-    fn letters_are_typed_in_text_fields_and_commands_elsewhere() {
-        let q = press(KeyCode::Char('q'));
-        assert_eq!(map(q, Context::Form(Typing::Text)), Some(Action::Type(q)));
-        assert_eq!(map(q, Context::Form(Typing::No)), Some(Action::Quit));
-        assert_eq!(map(q, Context::Form(Typing::Digits)), Some(Action::Quit), "no digit");
-        let help = press(KeyCode::Char('?'));
-        assert_eq!(map(help, Context::Form(Typing::Rate)), Some(Action::Help));
-        let m = press(KeyCode::Char('m'));
-        assert_eq!(map(m, Context::Form(Typing::Rate)), Some(Action::Type(m)));
-        let seven = press(KeyCode::Char('7'));
-        assert_eq!(map(seven, Context::Form(Typing::Digits)), Some(Action::Type(seven)));
-        assert_eq!(map(ctrl('q'), Context::Form(Typing::Text)), Some(Action::Quit));
-        assert_eq!(map(ctrl('s'), Context::MultiLine), Some(Action::Save));
-    }
-
-    #[test]
-    fn apply_keys_in_the_review_and_on_the_apply_page() {
-        assert_eq!(map(press(KeyCode::Char('a')), Context::Review), Some(Action::Apply));
-        assert_eq!(map(ctrl('a'), Context::Review), Some(Action::Apply));
-        assert_eq!(map(press(KeyCode::Char('c')), Context::Review), Some(Action::ApplyConfirm));
-        assert_eq!(map(ctrl('a'), Context::Form(Typing::No)), None, "only in the review");
-        let keep = map(press(KeyCode::Char('k')), Context::Apply);
-        assert_eq!(keep, Some(Action::Shortcut('k')), "k keeps, it does not scroll");
-        assert_eq!(map(press(KeyCode::Enter), Context::Apply), Some(Action::Activate));
-        assert_eq!(map(press(KeyCode::Esc), Context::Apply), Some(Action::Cancel));
-        assert_eq!(map(ctrl('c'), Context::Apply), Some(Action::Cancel), "Ctrl-C: do not keep");
-        assert_eq!(map(press(KeyCode::Down), Context::Apply), Some(Action::Down));
-    }
-
-    #[test]
-    fn certificate_manager_letters_are_commands_in_its_list_and_text_in_its_forms() {
-        let c = press(KeyCode::Char('c'));
-        assert_eq!(map(c, Context::Certs(CertKeys::List)), Some(Action::Shortcut('c')));
-        assert_eq!(map(c, Context::Certs(CertKeys::Form)), Some(Action::Type(c)));
-        let del = press(KeyCode::Delete);
-        assert_eq!(map(del, Context::Certs(CertKeys::List)), Some(Action::Shortcut('x')));
-        assert_eq!(map(ctrl('s'), Context::Certs(CertKeys::Form)), Some(Action::Activate));
-        assert_eq!(map(ctrl('c'), Context::Certs(CertKeys::Form)), Some(Action::Cancel));
-        let enter = press(KeyCode::Enter);
-        assert_eq!(map(enter, Context::Certs(CertKeys::Confirm)), Some(Action::Cancel), "safe");
-        // Ctrl-O reaches the manager from a text field, where `m` is typed.
-        let m = press(KeyCode::Char('m'));
-        assert_eq!(map(m, Context::Form(Typing::Text)), Some(Action::Type(m)));
-        assert_eq!(map(ctrl('o'), Context::Form(Typing::Text)), Some(Action::ManageCertificates));
-    }
-
-    #[test]
-    fn every_action_has_a_key_without_function_keys() {
-        let form = Context::Form(Typing::No);
-        let keys = [
-            (press(KeyCode::Tab), Action::NextField),
-            (press(KeyCode::Char(']')), Action::NextTab),
-            (ctrl('n'), Action::NextTab),
-            (press(KeyCode::Char('s')), Action::Save),
-            (press(KeyCode::Char('?')), Action::Help),
-            (ctrl('g'), Action::Help),
-            (ctrl('t'), Action::ToggleAdvanced),
-            (ctrl('r'), Action::RevertField),
-            (ctrl('d'), Action::ResetDefaults),
-            (ctrl('l'), Action::Redraw),
-            (press(KeyCode::Char('m')), Action::ManageCertificates),
-            (ctrl('o'), Action::ManageCertificates),
-        ];
-        for (key, action) in keys {
-            assert_eq!(map(key, form), Some(action), "{key:?}");
-        }
-    }
-}
+#[path = "keys_tests.rs"]
+mod table_tests;

@@ -1,11 +1,15 @@
 //! The full-screen editor (`ftpconf` without a command).
 //!
-//! Layers, each ignorant of the ones above it:
-//! - [`app`] + [`actions`] + [`save`]: state and how actions change it (no terminal);
-//! - [`keys`]: key events → [`keys::Action`], and the key help;
-//! - [`view`]: a plain snapshot of what to draw; [`screens`] and [`widgets`] draw it;
-//! - [`theme`]: every style and glyph (colour or NO_COLOR, Unicode or `--ascii`);
-//! - [`terminal`]: the real terminal (raw mode, alternate screen, restore on every exit).
+//! The shape, from the keyboard to the screen:
+//! - [`input`] turns terminal bytes into events; [`keys`] maps a key to an [`keys::Action`]
+//!   through the current context's binding tables (data, also the hint bar's source);
+//! - the form's state is the [`App`]'s own ([`actions`]); every other screen has its own
+//!   state that handles its keys and returns an [`effect::Effect`] ([`page::Page`]);
+//!   [`App::apply`] carries effects out, the one place screens open and close;
+//! - [`view`] builds a plain snapshot from `&App` (with [`hints`] and [`layout`]);
+//!   [`screens`] and [`widgets`] draw it, recording what key handling needs ([`scroll`]);
+//! - [`backend`] writes only the bytes a change needs; [`terminal`] sets the terminal up
+//!   and gives it back on every way out; [`theme`] holds every style and glyph.
 //!
 //! [`run_loop`] is generic over ratatui's `Backend`, so tests drive the real loop with a
 //! `TestBackend` or a byte-counting writer and synthetic key events.
@@ -13,16 +17,30 @@
 pub mod actions;
 pub mod app;
 pub mod apply;
+pub mod apply_page;
+pub mod backend;
 pub mod certs;
+pub mod dialog;
+pub mod draft;
+pub mod draft_offer;
 pub mod dropdown;
 pub mod editors;
+pub mod effect;
 pub mod events;
 pub mod focus;
+pub mod help;
+pub mod hints;
+pub mod input;
 pub mod keys;
+pub mod layout;
+pub mod page;
+pub mod paste;
 pub mod review;
 pub mod save;
 pub mod screens;
+pub mod scroll;
 pub mod terminal;
+pub mod text;
 pub mod theme;
 pub mod unconfirmed;
 pub mod view;
@@ -32,18 +50,18 @@ use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use crossterm::event::{Event, MouseEventKind};
+use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::buffer::Cell;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
-use ratatui::{Terminal, backend::CrosstermBackend};
 
 pub use app::{App, Environment};
 pub use apply::ApplyOptions;
+pub use backend::LeanBackend;
 pub use events::{EventSource, Input, Scripted, TerminalEvents};
 pub use theme::Theme;
 
-use crate::cli::{Cli, Status};
 use crate::paths::Paths;
 use crate::proftpd::apply::read_with_fingerprint;
 use crate::settings::store;
@@ -51,57 +69,82 @@ use crate::settings::store;
 /// Errors of the event loop: the terminal's, or reading events.
 pub type LoopError = Box<dyn std::error::Error + Send + Sync>;
 
+/// How the editor looks and what it takes from the terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// `+ - |` borders and ASCII arrows.
+    pub ascii: bool,
+    /// The mouse wheel moves the focus and scrolls.
+    pub mouse: bool,
+    /// Use this size (columns, rows) whatever the terminal says.
+    pub size: Option<(u16, u16)>,
+}
+
+/// Why the editor could not run (or stopped).
+#[derive(Debug)]
+pub enum Error {
+    /// The settings file cannot be read.
+    Unreadable(String),
+    /// The settings file does not load: every problem, with its place.
+    Load(Vec<String>),
+    /// Standard input or output is not a terminal.
+    NotATerminal,
+    /// The terminal could not be set up.
+    Setup(io::Error),
+    /// The terminal failed while the editor ran.
+    Terminal(LoopError),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Unreadable(why) => write!(f, "cannot read the settings file: {why}"),
+            Error::Load(problems) => {
+                write!(f, "the settings file does not load: {}", problems.join("; "))
+            }
+            Error::NotATerminal => {
+                write!(f, "the editor needs a terminal; for scripts use a subcommand (see --help)")
+            }
+            Error::Setup(e) => write!(f, "cannot use this terminal: {e}"),
+            Error::Terminal(e) => write!(f, "terminal error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
 /// Opens the editor on the real terminal and runs it until the user quits.
-pub fn run(cli: &Cli, paths: &Paths, settings_file: &Path) -> Status {
+pub fn run(options: &Options, paths: &Paths, settings_file: &Path) -> Result<(), Error> {
     // One read gives the settings and the fingerprint that later tells whether the file
     // changed behind the editor's back.
-    let (text, disk) = match read_with_fingerprint(settings_file) {
-        Ok(read) => read,
-        Err(e) => {
-            eprintln!("ftpconf: {}: {e}", settings_file.display());
-            return Status::Invalid;
-        }
-    };
-    let loaded = match text {
-        Some(text) => store::parse(&text, &settings_file.display().to_string()),
-        None => Ok(crate::settings::Settings::default()),
-    };
-    let settings = match loaded {
-        Ok(settings) => settings,
-        Err(e) => {
-            e.problems.iter().for_each(|p| eprintln!("ftpconf: {p}"));
-            eprintln!("ftpconf: fix the settings file first (`ftpconf validate` explains)");
-            return Status::Invalid;
-        }
+    let (text, disk) =
+        read_with_fingerprint(settings_file).map_err(|e| Error::Unreadable(e.to_string()))?;
+    let settings = match text {
+        Some(text) => store::parse(&text, &settings_file.display().to_string())
+            .map_err(|e| Error::Load(e.problems))?,
+        None => crate::settings::Settings::default(),
     };
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
-        eprintln!(
-            "ftpconf: the editor needs a terminal; for scripts use a subcommand (see --help)"
-        );
-        return Status::Usage;
+        return Err(Error::NotATerminal);
     }
-    let theme = Theme::new(Theme::no_color_requested(), cli.ascii);
+    let theme = Theme::new(Theme::no_color_requested(), options.ascii);
     let mut env = Environment::new(paths, settings_file);
     env.apply = Some(ApplyOptions::from_env());
     let mut app = App::new(env, settings, theme);
     app.disk = disk;
-    let options = terminal::Options { size: cli.size, mouse: cli.mouse };
-    let mut events = TerminalEvents::default();
-    let result =
-        terminal::with_terminal(options, |t, fixed| run_with(t, &mut app, &mut events, fixed));
+    app.offer_draft();
+    let terminal_options = terminal::Options { size: options.size, mouse: options.mouse };
+    let result = terminal::with_terminal(terminal_options, |t, fixed| {
+        let mut events = TerminalEvents::new()?;
+        run_with(t, &mut app, &mut events, fixed)
+    });
     // The loop only ends while a confirmation waits when the terminal failed: unconfirmed
     // means undone.
     unconfirmed::revert_all().iter().for_each(|line| eprintln!("{line}"));
     match result {
-        Ok(Ok(())) => Status::Ok,
-        Ok(Err(e)) => {
-            eprintln!("ftpconf: terminal error: {e}");
-            Status::Refused
-        }
-        Err(e) => {
-            eprintln!("ftpconf: cannot use this terminal: {e}");
-            Status::Refused
-        }
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Error::Terminal(e)),
+        Err(e) => Err(Error::Setup(e)),
     }
 }
 
@@ -159,6 +202,13 @@ where
                 handle(app, &event)
             }
             Input::Timeout => app.deadline_passed(),
+            Input::BrokenPaste(chars) => {
+                let s = if chars == 1 { "" } else { "s" };
+                app.error(format!(
+                    "Ignored a paste that never ended ({chars} character{s}, keys typed in it too)"
+                ));
+                true
+            }
             Input::End => break,
         };
         if redraw {
@@ -186,21 +236,21 @@ fn handle(app: &mut App, event: &Event) -> bool {
 
 /// Draws one frame; only cells that changed since the last frame reach the terminal.
 pub fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> Result<(), B::Error> {
+    // Every change is drawn: what a hang-up would keep is noted here too.
+    draft::note(app);
     if std::mem::take(&mut app.repaint) {
         invalidate(terminal);
     }
     let _output = terminal::output_lock();
-    let (mut scroll, mut area) = (app.scroll, app.area);
+    let mut scroll = app.scroll;
     terminal.draw(|frame| {
         let view = view::build(app, frame.area());
         if let view::Page::Form(form) = &view.page {
             scroll = form.scroll;
         }
-        area = frame.area();
         screens::draw(&view, frame);
     })?;
     app.scroll = scroll;
-    app.area = area;
     Ok(())
 }
 
@@ -224,7 +274,7 @@ pub fn fixed_terminal<W: io::Write>(
     writer: W,
     cols: u16,
     rows: u16,
-) -> io::Result<Terminal<CrosstermBackend<W>>> {
+) -> io::Result<Terminal<LeanBackend<W>>> {
     let viewport = ratatui::Viewport::Fixed(Rect::new(0, 0, cols, rows));
-    Terminal::with_options(CrosstermBackend::new(writer), ratatui::TerminalOptions { viewport })
+    Terminal::with_options(LeanBackend::new(writer), ratatui::TerminalOptions { viewport })
 }

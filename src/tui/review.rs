@@ -1,7 +1,12 @@
 //! What a save would change: the fields, and the proftpd.conf the settings produce.
 
-use similar::TextDiff;
+use similar::{ChangeTag, TextDiff};
 
+use super::effect::Effect;
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Context};
+use super::page::{Around, Page};
+use super::scroll::Scroll;
 use crate::proftpd::{Facts, render};
 use crate::settings::{Field, Settings};
 
@@ -40,12 +45,44 @@ pub struct Review {
     pub changes: Vec<Change>,
     pub diff: Vec<(DiffKind, String)>,
     pub warnings: Vec<String>,
-    pub scroll: u16,
+    pub scroll: Scroll,
     /// Quit once saved (the save came from the unsaved-changes question).
     pub quit_after: bool,
     /// Nothing is unsaved; the review is there to apply the saved file (`diff` is then
     /// against the live proftpd.conf).
     pub saved_only: bool,
+}
+
+impl Page for Review {
+    fn update(&mut self, action: Action, around: &Around) -> Effect {
+        let apply_wired = around.env.apply.is_some();
+        let commit = match action {
+            Action::Save => Commit::Save,
+            Action::Apply if apply_wired => Commit::SaveAndApply,
+            Action::ApplyConfirm if apply_wired => Commit::SaveAndConfirm,
+            Action::Cancel => return Effect::Close,
+            other => return Effect::redraw_if(self.scroll.update(other).is_some()),
+        };
+        Effect::Commit { commit, quit_after: self.quit_after }
+    }
+
+    fn context(&self) -> Context {
+        Context::Review
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |table, action| hints::from(table, action, around.theme);
+        let mut shown = vec![h(keys::REVIEW, Action::Save)];
+        let back = if around.env.apply.is_some() {
+            shown.extend([h(keys::REVIEW, Action::Apply), h(keys::REVIEW, Action::ApplyConfirm)]);
+            "back"
+        } else {
+            "back to the form"
+        };
+        shown.extend([hints::with(h(keys::REVIEW, Action::Cancel), back)]);
+        shown.push(h(keys::SCROLL, Action::Up));
+        shown
+    }
 }
 
 /// Every field whose value differs between `saved` and `edited`, in screen order.
@@ -78,25 +115,30 @@ pub fn live_diff(live: &str, settings: (&Settings, &Facts)) -> Vec<(DiffKind, St
     text_diff(live, &new, ("live proftpd.conf", "proftpd.conf from the saved settings"))
 }
 
+/// The diff's lines, each with its kind taken from the diff itself (not from its text).
 fn text_diff(old: &str, new: &str, headers: (&str, &str)) -> Vec<(DiffKind, String)> {
     let diff = TextDiff::from_lines(old, new);
-    let text = diff.unified_diff().context_radius(2).header(headers.0, headers.1).to_string();
-    text.lines()
-        .map(|line| {
-            let kind = if line.starts_with("+++") || line.starts_with("---") {
-                DiffKind::Header
-            } else if line.starts_with("@@") {
-                DiffKind::Hunk
-            } else if line.starts_with('+') {
-                DiffKind::Added
-            } else if line.starts_with('-') {
-                DiffKind::Removed
-            } else {
-                DiffKind::Context
+    let mut unified = diff.unified_diff();
+    let hunks: Vec<_> = unified.context_radius(2).iter_hunks().collect();
+    if hunks.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        (DiffKind::Header, format!("--- {}", headers.0)),
+        (DiffKind::Header, format!("+++ {}", headers.1)),
+    ];
+    for hunk in hunks {
+        lines.push((DiffKind::Hunk, hunk.header().to_string()));
+        for change in hunk.iter_changes() {
+            let (kind, sign) = match change.tag() {
+                ChangeTag::Delete => (DiffKind::Removed, '-'),
+                ChangeTag::Insert => (DiffKind::Added, '+'),
+                ChangeTag::Equal => (DiffKind::Context, ' '),
             };
-            (kind, line.to_owned())
-        })
-        .collect()
+            lines.push((kind, format!("{sign}{}", change.value().trim_end_matches('\n'))));
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

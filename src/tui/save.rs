@@ -3,9 +3,8 @@
 
 use super::app::{App, Confirm, ConfirmKind, Deferred, Screen};
 use super::apply::ApplyMode;
-use super::keys::Action;
 use super::review::{self, Commit, Review};
-use super::view;
+use super::scroll::Scroll;
 use crate::proftpd::apply::{self, Fingerprint};
 use crate::settings::{Field, Section, store};
 
@@ -55,7 +54,8 @@ impl App {
             .map(|p| format!("{}: {}", p.field.label(), p.message))
             .collect();
         self.message = None;
-        let review = Review { changes, diff, warnings, scroll: 0, quit_after, saved_only };
+        let review =
+            Review { changes, diff, warnings, scroll: Scroll::default(), quit_after, saved_only };
         self.screen = Screen::Review(review);
     }
 
@@ -86,36 +86,6 @@ impl App {
         ));
     }
 
-    pub(super) fn review_action(&mut self, mut review: Review, action: Action) -> bool {
-        // Title, status, hints and the frame take at least 5 lines.
-        let page = self.area.height.saturating_sub(5).max(1);
-        let last = (view::review_lines(&review, &self.theme, self.area.width.saturating_sub(2))
-            .len() as u16)
-            .saturating_sub(page);
-        match action {
-            Action::Up => review.scroll = review.scroll.saturating_sub(1),
-            Action::Down => review.scroll = (review.scroll + 1).min(last),
-            Action::PageUp => review.scroll = review.scroll.saturating_sub(page),
-            Action::PageDown => review.scroll = (review.scroll + page).min(last),
-            Action::Home => review.scroll = 0,
-            Action::End => review.scroll = last,
-            Action::Save => return self.commit(Commit::Save, review.quit_after, false),
-            Action::Apply if self.env.apply.is_some() => {
-                return self.commit(Commit::SaveAndApply, review.quit_after, false);
-            }
-            Action::ApplyConfirm if self.env.apply.is_some() => {
-                return self.commit(Commit::SaveAndConfirm, review.quit_after, false);
-            }
-            Action::Cancel => return true,
-            _ => {
-                self.screen = Screen::Review(review);
-                return false;
-            }
-        }
-        self.screen = Screen::Review(review);
-        true
-    }
-
     /// Writes the settings file (atomically), then applies it when asked. Unless
     /// `overwrite`, a file changed on disk since it was loaded or saved here is not
     /// overwritten silently: the user chooses (reload, overwrite, cancel).
@@ -123,7 +93,7 @@ impl App {
         let file = self.env.settings_file.clone();
         if !overwrite && apply::settings_changed_since(&file, &self.disk) {
             let kind = ConfirmKind::ChangedOnDisk { commit, quit_after };
-            self.screen = Screen::Confirm(Confirm { kind, selected: 2 });
+            self.screen = Screen::Confirm(Confirm::new(kind, 2));
             return true;
         }
         if let Err(e) = store::save(&file, &self.settings) {
@@ -131,6 +101,9 @@ impl App {
             return true;
         }
         self.disk = Fingerprint::of_file(&file).unwrap_or(Fingerprint { content: None });
+        // Saved: an earlier session's draft has served its purpose.
+        super::draft::remove(&file);
+        self.draft = None;
         self.saved = self.settings.clone();
         self.editors.sync(&self.saved);
         self.enter_field();

@@ -2,20 +2,24 @@
 //! on every way out (normal exit, error, panic, SIGTERM/SIGHUP/SIGINT/SIGQUIT).
 
 use std::io::{self, Stdout};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crossterm::cursor::Show;
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
+use crossterm::style::ResetColor;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
-use signal_hook::iterator::Signals;
+use signal_hook::consts::{SIGHUP, SIGTERM};
+
+use super::backend::LeanBackend;
+use crate::shutdown::{self, Stage};
 
 /// Held while a frame is written, so a signal never cuts an escape sequence in half
 /// before the terminal is restored.
@@ -27,15 +31,6 @@ pub fn output_lock() -> MutexGuard<'static, ()> {
 
 /// Whether the editor has the terminal now: 0 no, 1 yes, 2 yes with mouse capture.
 static ACTIVE: AtomicU8 = AtomicU8::new(0);
-
-/// Set when the program handles the termination signals itself (`ftpconf demo`, which
-/// must stop its proftpd before exiting); the editor then installs no handler of its own.
-static CALLER_HANDLES_SIGNALS: AtomicBool = AtomicBool::new(false);
-
-/// The caller's own signal handler calls [`restore_for_exit`] and exits.
-pub fn leave_signals_to_caller() {
-    CALLER_HANDLES_SIGNALS.store(true, Ordering::SeqCst);
-}
 
 /// For a signal handler that is about to exit: waits for the frame being written,
 /// restores the terminal when the editor has it, and returns the output lock; holding
@@ -59,7 +54,7 @@ pub struct Options {
     pub mouse: bool,
 }
 
-pub type RealTerminal = Terminal<CrosstermBackend<Stdout>>;
+pub type RealTerminal = Terminal<LeanBackend<Stdout>>;
 
 /// Sets the terminal up, runs `body` with it (and whether its size is fixed), and
 /// restores the terminal afterwards, whatever `body` returned.
@@ -68,20 +63,20 @@ pub fn with_terminal<R>(
     body: impl FnOnce(&mut RealTerminal, bool) -> R,
 ) -> io::Result<R> {
     install_panic_hook(options.mouse);
-    let watcher = if CALLER_HANDLES_SIGNALS.load(Ordering::SeqCst) {
-        None
-    } else {
-        let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
-        let handle = signals.handle();
-        let thread = std::thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                let _output = restore_for_exit();
-                super::unconfirmed::revert_all().iter().for_each(|l| eprintln!("{l}"));
-                std::process::exit(128 + signal);
-            }
-        });
-        Some((handle, thread))
-    };
+    // On a termination signal: the terminal back first (the output lock stays held, so
+    // no frame follows), then the unsaved edits kept, then unconfirmed applies undone.
+    let _restore = shutdown::on_signal(Stage::Terminal, |_| std::mem::forget(restore_for_exit()));
+    let _keep = shutdown::on_signal(Stage::Keep, |signal| {
+        // A dropped session (hang-up) or a shutdown keeps the unsaved edits.
+        match [SIGHUP, SIGTERM].contains(&signal).then(super::draft::write_noted).flatten() {
+            Some(Ok(path)) => eprintln!("ftpconf: unsaved edits kept in {}", path.display()),
+            Some(Err(why)) => eprintln!("ftpconf: unsaved edits lost: {why}"),
+            None => {}
+        }
+    });
+    let _undo = shutdown::on_signal(Stage::Undo, |_| {
+        super::unconfirmed::revert_all().iter().for_each(|l| eprintln!("{l}"));
+    });
     ACTIVE.store(if options.mouse { 2 } else { 1 }, Ordering::SeqCst);
     let outcome = setup(options).map(|(mut terminal, fixed)| body(&mut terminal, fixed));
     {
@@ -89,17 +84,14 @@ pub fn with_terminal<R>(
         ACTIVE.store(0, Ordering::SeqCst);
         restore(options.mouse);
     }
-    if let Some((handle, thread)) = watcher {
-        handle.close();
-        let _ = thread.join();
-    }
     outcome
 }
 
 fn setup(options: Options) -> io::Result<(RealTerminal, bool)> {
     enable_raw_mode()?;
     let mut stdout = io::stdout();
-    execute!(stdout, EnterAlternateScreen)?;
+    // Pasted text arrives marked, so it is never taken for keys (see `input`).
+    execute!(stdout, EnterAlternateScreen, EnableBracketedPaste)?;
     if options.mouse {
         execute!(stdout, EnableMouseCapture)?;
     }
@@ -111,8 +103,7 @@ fn setup(options: Options) -> io::Result<(RealTerminal, bool)> {
             (Viewport::Fixed(Rect::new(0, 0, cols, rows)), false)
         }
     };
-    let terminal =
-        Terminal::with_options(CrosstermBackend::new(stdout), TerminalOptions { viewport })?;
+    let terminal = Terminal::with_options(LeanBackend::new(stdout), TerminalOptions { viewport })?;
     Ok((terminal, fixed))
 }
 
@@ -123,7 +114,8 @@ pub fn restore(mouse: bool) {
     if mouse {
         let _ = execute!(stdout, DisableMouseCapture);
     }
-    let _ = execute!(stdout, LeaveAlternateScreen, Show);
+    // Attributes too: the editor leaves its last style set (see `backend`).
+    let _ = execute!(stdout, ResetColor, DisableBracketedPaste, LeaveAlternateScreen, Show);
     let _ = disable_raw_mode();
 }
 

@@ -2,16 +2,15 @@
 //! context). The screens render it with pure functions; nothing here touches a terminal.
 
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
 
-use super::app::{App, Confirm, MessageKind, Screen};
-use super::apply::ApplyScreen;
-use super::certs::CertManager;
-use super::dropdown::Dropdown;
+pub use super::text::wrap;
+use crate::visible;
+
+use super::app::{App, MessageKind, Screen};
 use super::editors::is_multiline;
 use super::focus::{self, Row};
-use super::review::{DiffKind, Review};
-use super::screens::form::FormLayout;
+use super::layout::{FormLayout, status_height};
+use super::page::Shown;
 use super::theme::Theme;
 use super::widgets::{
     CheckboxWidget, Common, FieldWidget, FixedWidget, PermissionsWidget, RateWidget, SelectWidget,
@@ -26,21 +25,16 @@ pub struct View<'a> {
     pub status: Status,
     /// (keys, what they do) for the bottom bar.
     pub hints: Vec<(String, &'static str)>,
-    pub overlay: Overlay<'a>,
+    /// A screen drawn over the form (a list, a question).
+    pub overlay: Option<&'a dyn Shown>,
+    /// Show step durations (tests turn them off for stable snapshots).
+    pub timings: bool,
 }
 
 pub enum Page<'a> {
     Form(FormView<'a>),
-    Review(&'a Review),
-    Help { scroll: u16 },
-    Apply { screen: &'a ApplyScreen, timings: bool },
-    Certs(&'a CertManager),
-}
-
-pub enum Overlay<'a> {
-    None,
-    Dropdown(&'a Dropdown),
-    Confirm(Confirm),
+    /// Any other screen, which draws itself.
+    Screen(&'a dyn Shown),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +43,14 @@ pub enum Status {
     Error(String),
     /// Counts of errors, warnings and changes when there is no message.
     Summary(String),
+}
+
+impl Status {
+    pub fn text(&self) -> &str {
+        match self {
+            Status::Info(t) | Status::Error(t) | Status::Summary(t) => t,
+        }
+    }
 }
 
 pub struct TabView {
@@ -89,11 +91,12 @@ impl RowView<'_> {
 /// Builds the view of `app` for a screen of `area`.
 pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
     let theme = &app.theme;
+    // The host name and the file's path come from the machine: shown, never acted on.
     let title = format!(
         "ftpconf {sep} {} {sep} {} {sep} {}",
-        app.env.host,
+        visible::line(&app.env.host),
         app.env.service,
-        app.env.file_label,
+        visible::line(&app.env.file_label),
         sep = theme.symbols.separator
     );
     let status = match &app.message {
@@ -101,20 +104,15 @@ pub fn build<'a>(app: &'a App, area: Rect) -> View<'a> {
         Some(m) => Status::Info(m.text.clone()),
         None => Status::Summary(summary(app)),
     };
-    let status_height = super::screens::status_height(&status, area.width);
-    let page = match &app.screen {
-        Screen::Review(review) => Page::Review(review),
-        Screen::Help { scroll } => Page::Help { scroll: *scroll },
-        Screen::Apply(screen) => Page::Apply { screen, timings: app.show_timings },
-        Screen::Certs(manager) => Page::Certs(manager),
+    let status_height = status_height(status.text(), area.width);
+    let shown = app.screen.page();
+    let overlay = shown.filter(|page| page.over_form());
+    let page = match shown {
+        Some(page) if !page.over_form() => Page::Screen(page),
         _ => Page::Form(form(app, FormLayout::new(area, status_height))),
     };
-    let overlay = match &app.screen {
-        Screen::Dropdown(d) => Overlay::Dropdown(d),
-        Screen::Confirm(c) => Overlay::Confirm(*c),
-        _ => Overlay::None,
-    };
-    View { theme, title, page, status, hints: super::screens::hints(app), overlay }
+    let hints = super::hints::for_app(app);
+    View { theme, title, page, status, hints, overlay, timings: app.show_timings }
 }
 
 fn summary(app: &App) -> String {
@@ -311,71 +309,4 @@ fn scroll_for(rows: &[RowView], previous: u16, height: u16) -> u16 {
         top = bottom;
     }
     0
-}
-
-/// Greedy word wrap; words longer than `width` are cut.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(10);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if !line.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    lines.push(line);
-    lines
-}
-
-/// The review screen's lines: the changes, the warnings, then the proftpd.conf diff.
-pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'static>> {
-    let mut lines =
-        vec![Line::styled(format!("Changed settings ({}):", review.changes.len()), theme.title)];
-    match (review.changes.is_empty(), review.saved_only) {
-        (true, true) => lines.push(Line::raw("  none: the file is saved; `a` or `c` applies it")),
-        (true, false) => {
-            lines.push(Line::raw("  none (the settings file will be written for the first time)"))
-        }
-        _ => {}
-    }
-    for change in &review.changes {
-        lines.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(format!("{}: ", change.field.label()), theme.label),
-            Span::styled(change.old.clone(), theme.diff_removed),
-            Span::raw(format!(" {} ", theme.symbols.arrow)),
-            Span::styled(change.new.clone(), theme.diff_added),
-        ]));
-    }
-    if !review.warnings.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Warnings (saving is allowed):", theme.title));
-        for warning in &review.warnings {
-            for (i, line) in wrap(warning, width.saturating_sub(6) as usize).iter().enumerate() {
-                let mark = if i == 0 { "~" } else { " " };
-                lines.push(Line::styled(format!("  {mark} {line}"), theme.warning));
-            }
-        }
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("proftpd.conf that `ftpconf apply` would write:", theme.title));
-    if review.diff.is_empty() {
-        lines.push(Line::raw("  no difference"));
-    }
-    for (kind, text) in &review.diff {
-        let style = match kind {
-            DiffKind::Header => theme.muted,
-            DiffKind::Hunk => theme.diff_hunk,
-            DiffKind::Added => theme.diff_added,
-            DiffKind::Removed => theme.diff_removed,
-            DiffKind::Context => theme.help,
-        };
-        lines.push(Line::styled(text.clone(), style));
-    }
-    lines
 }

@@ -2,23 +2,27 @@
 
 use std::path::Path;
 
-use super::{CertManager, Form, FormKind, Mode, name_taken};
+use super::{CertManager, Form, FormKind, Mode, RowValue, name_taken};
+use crate::paths::Paths;
 use crate::proftpd::certs::{self, KeyChoice};
 use crate::settings::{Field, Severity, Value};
 use crate::tui::app::{App, Deferred, Screen};
-use crate::tui::keys::Action;
+use crate::tui::effect::Effect;
+use crate::tui::hints::{self, Hint};
+use crate::tui::keys::{self, Action, Context};
+use crate::tui::page::{Around, Page};
 
 impl App {
     /// Opens the manager (`m`, Ctrl-O), highlighting the Certificate field's value.
     pub(in crate::tui) fn open_certificates(&mut self) {
         self.leave_field();
         let manager = CertManager::open(&self.env.paths, &self.settings.certificate);
-        self.screen = Screen::Certs(Box::new(manager));
+        self.screen = Screen::Certs(manager);
     }
 
     /// Back to the TLS tab, on the Certificate field (or Enable TLS while TLS is off); the
     /// store may have changed, so the certificate is checked again.
-    fn close_certificates(&mut self) {
+    pub(in crate::tui) fn close_certificates(&mut self) {
         self.screen = Screen::Form;
         self.env.refresh_certificates();
         self.advanced = true;
@@ -31,158 +35,6 @@ impl App {
         self.scroll = 0;
         self.revalidate();
         self.enter_field();
-    }
-
-    pub(in crate::tui) fn certs_action(
-        &mut self,
-        mut manager: CertManager,
-        action: Action,
-    ) -> bool {
-        let redraw = match std::mem::replace(&mut manager.mode, Mode::List) {
-            Mode::List => match self.list_action(&mut manager, action) {
-                Some(redraw) => redraw,
-                None => return true, // left the manager
-            },
-            Mode::Form(form) => self.form_action_in_certs(&mut manager, form, action),
-            Mode::ConfirmDelete(name) => self.confirm_delete(&mut manager, name, action),
-        };
-        self.screen = Screen::Certs(Box::new(manager));
-        redraw
-    }
-
-    /// `None` once the manager is closed.
-    fn list_action(&mut self, m: &mut CertManager, action: Action) -> Option<bool> {
-        let paths = &self.env.paths;
-        let redraw = match action {
-            Action::Up => m.step(paths, -1),
-            Action::Down => m.step(paths, 1),
-            Action::PageUp => m.step(paths, -5),
-            Action::PageDown => m.step(paths, 5),
-            Action::Home => m.step(paths, -10_000),
-            Action::End => m.step(paths, 10_000),
-            Action::Activate => {
-                let Some(name) = m.selected_name().map(str::to_owned) else { return Some(false) };
-                let _ = Field::Certificate.set(&mut self.settings, Value::Text(name.clone()));
-                self.close_certificates();
-                let note = if self.settings.tls_enable {
-                    ""
-                } else {
-                    " (TLS is off: Space on Enable TLS)"
-                };
-                self.info(format!("Certificate: {name}{note}"));
-                return None;
-            }
-            Action::Cancel => {
-                self.close_certificates();
-                return None;
-            }
-            Action::Shortcut('c') => {
-                m.mode = Mode::Form(Form::create(&m.free_name(paths), &self.env.new_cert));
-                true
-            }
-            Action::Shortcut('i') => {
-                m.mode = Mode::Form(Form::import(&m.free_name(paths)));
-                true
-            }
-            Action::Shortcut('x') => {
-                let Some(name) = m.selected_name().map(str::to_owned) else { return Some(false) };
-                // Refuse at once (with the store's reason) rather than ask first.
-                let using =
-                    [&self.settings, &self.saved].into_iter().find(|s| s.certificate == name);
-                match using.map(|s| certs::delete(paths, &name, s)) {
-                    Some(Err(why)) => {
-                        let saved_only = self.settings.certificate != name;
-                        let prefix = if saved_only { "The saved settings use it: " } else { "" };
-                        self.error(format!("Not deleted: {prefix}{why}"));
-                    }
-                    _ => m.mode = Mode::ConfirmDelete(name),
-                }
-                true
-            }
-            _ => false,
-        };
-        Some(redraw)
-    }
-
-    fn form_action_in_certs(
-        &mut self,
-        m: &mut CertManager,
-        mut form: Form,
-        action: Action,
-    ) -> bool {
-        let paths = &self.env.paths;
-        let redraw = match action {
-            Action::NextField | Action::Down => {
-                form.step(1);
-                true
-            }
-            Action::PrevField | Action::Up => {
-                form.step(-1);
-                true
-            }
-            Action::Type(key) => form.type_key(key),
-            Action::Cancel => return true, // the mode is List already
-            Action::Activate if form.check(|name| name_taken(paths, name)) => {
-                match form.kind {
-                    FormKind::Create => {
-                        form.busy = true;
-                        let slow = match form.key_choice() {
-                            KeyChoice::Rsa { bits: 4096 } => {
-                                " (an RSA 4096 key can take a few seconds)"
-                            }
-                            KeyChoice::Rsa { .. } => " (RSA keys take a moment)",
-                            KeyChoice::Ec => "",
-                        };
-                        self.info(format!("Creating {}...{slow}", form.name()));
-                        self.deferred = Some(Deferred::CreateCertificate);
-                    }
-                    FormKind::Import => {
-                        let name = form.name().to_owned();
-                        let (cert, key) = (Path::new(form.cert_file()), Path::new(form.key_file()));
-                        match certs::import(paths, &name, cert, key, false) {
-                            Ok(info) => {
-                                m.refresh(paths, Some(&name));
-                                let warnings = warnings(&info);
-                                self.info(format!("Imported {name}; Enter uses it{warnings}"));
-                                return true;
-                            }
-                            Err(reasons) => {
-                                let n = reasons.len();
-                                form.refusal = reasons;
-                                let s = if n == 1 { "" } else { "s" };
-                                self.error(format!("Not imported ({n} reason{s}, listed above)"));
-                            }
-                        }
-                    }
-                }
-                true
-            }
-            Action::Activate => {
-                self.error("Fix the fields marked ! first");
-                true
-            }
-            _ => false,
-        };
-        m.mode = Mode::Form(form);
-        redraw
-    }
-
-    fn confirm_delete(&mut self, m: &mut CertManager, name: String, action: Action) -> bool {
-        match action {
-            Action::Shortcut('y') => match certs::delete(&self.env.paths, &name, &self.settings) {
-                Ok(()) => {
-                    m.refresh(&self.env.paths, None);
-                    self.info(format!("Deleted {name} ({name}.crt and {name}.key)"));
-                }
-                Err(why) => self.error(format!("Not deleted: {why}")),
-            },
-            Action::Cancel => self.info(format!("Kept {name}")),
-            _ => {
-                m.mode = Mode::ConfirmDelete(name);
-                return false;
-            }
-        }
-        true
     }
 
     /// Runs the creation the form asked for, after the screen said "Creating...".
@@ -209,6 +61,190 @@ impl App {
             Err(text) => self.error(text),
         }
     }
+}
+
+impl Page for CertManager {
+    fn context(&self) -> Context {
+        Context::Certs(self.keys())
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let theme = around.theme;
+        match &self.mode {
+            Mode::List => {
+                let mut shown = vec![hints::literal("{ud}", "move", theme)];
+                let actions = [
+                    Action::Activate,
+                    Action::Create,
+                    Action::Import,
+                    Action::Delete,
+                    Action::Cancel,
+                ];
+                shown.extend(actions.into_iter().map(|a| hints::from(keys::CERT_LIST, a, theme)));
+                shown
+            }
+            Mode::Form(form) => {
+                let submit = if form.kind == FormKind::Create { "create" } else { "import" };
+                let edit = match form.rows[form.focus].value {
+                    RowValue::Choice { .. } => hints::literal("Space", "change", theme),
+                    RowValue::Text(_) => hints::literal("^U", "clear", theme),
+                };
+                let h = |action| hints::from(keys::CERT_FORM, action, theme);
+                vec![
+                    h(Action::NextField),
+                    edit,
+                    hints::with(h(Action::Activate), submit),
+                    h(Action::Cancel),
+                ]
+            }
+            Mode::ConfirmDelete(_) => {
+                let h = |action| hints::from(keys::CERT_CONFIRM, action, theme);
+                vec![h(Action::Yes), h(Action::Cancel)]
+            }
+        }
+    }
+
+    /// A key in the manager.
+    fn update(&mut self, action: Action, around: &Around) -> Effect {
+        let (paths, edited) = (&around.env.paths, around.edited);
+        match &mut self.mode {
+            Mode::List => self.list_update(action, around),
+            Mode::Form(form) => match form_update(form, action, paths) {
+                FormOutcome::Effect(effect) => effect,
+                FormOutcome::Back => {
+                    self.mode = Mode::List;
+                    Effect::Redraw
+                }
+                FormOutcome::Imported(name, warnings) => {
+                    self.mode = Mode::List;
+                    self.refresh(paths, Some(&name));
+                    Effect::info(format!("Imported {name}; Enter uses it{warnings}"))
+                }
+            },
+            Mode::ConfirmDelete(name) => {
+                let name = name.clone();
+                let effect = match action {
+                    Action::Yes => match certs::delete(paths, &name, edited) {
+                        Ok(()) => {
+                            self.refresh(paths, None);
+                            Effect::info(format!("Deleted {name} ({name}.crt and {name}.key)"))
+                        }
+                        Err(why) => Effect::error(format!("Not deleted: {why}")),
+                    },
+                    Action::Cancel => Effect::info(format!("Kept {name}")),
+                    _ => return Effect::None,
+                };
+                self.mode = Mode::List;
+                effect
+            }
+        }
+    }
+}
+
+impl CertManager {
+    fn list_update(&mut self, action: Action, around: &Around) -> Effect {
+        let Around { env, edited, saved, .. } = *around;
+        let paths = &env.paths;
+        let moved = match action {
+            Action::Up => self.step(paths, -1),
+            Action::Down => self.step(paths, 1),
+            Action::PageUp => self.step(paths, -5),
+            Action::PageDown => self.step(paths, 5),
+            Action::Home => self.step(paths, -10_000),
+            Action::End => self.step(paths, 10_000),
+            Action::Activate => {
+                let Some(name) = self.selected_name().map(str::to_owned) else {
+                    return Effect::None;
+                };
+                let note =
+                    if edited.tls_enable { "" } else { " (TLS is off: Space on Enable TLS)" };
+                return Effect::All(vec![
+                    Effect::Set(Field::Certificate, Value::Text(name.clone())),
+                    Effect::CloseCertificates,
+                    Effect::info(format!("Certificate: {name}{note}")),
+                ]);
+            }
+            Action::Cancel => return Effect::CloseCertificates,
+            Action::Create => {
+                self.mode = Mode::Form(Form::create(&self.free_name(paths), &env.new_cert));
+                true
+            }
+            Action::Import => {
+                self.mode = Mode::Form(Form::import(&self.free_name(paths)));
+                true
+            }
+            Action::Delete => {
+                let Some(name) = self.selected_name().map(str::to_owned) else {
+                    return Effect::None;
+                };
+                // Refuse at once (with the store's reason) rather than ask first.
+                let using = [edited, saved].into_iter().find(|s| s.certificate == name);
+                if let Some(Err(why)) = using.map(|s| certs::delete(paths, &name, s)) {
+                    let prefix =
+                        if edited.certificate != name { "The saved settings use it: " } else { "" };
+                    return Effect::error(format!("Not deleted: {prefix}{why}"));
+                }
+                self.mode = Mode::ConfirmDelete(name);
+                true
+            }
+            _ => false,
+        };
+        Effect::redraw_if(moved)
+    }
+}
+
+/// What a key in one of the manager's forms leads to.
+enum FormOutcome {
+    Effect(Effect),
+    /// Back to the list.
+    Back,
+    /// Imported under this name (with warnings worth a look).
+    Imported(String, String),
+}
+
+fn form_update(form: &mut Form, action: Action, paths: &Paths) -> FormOutcome {
+    let effect = match action {
+        Action::NextField | Action::Down => {
+            form.step(1);
+            Effect::Redraw
+        }
+        Action::PrevField | Action::Up => {
+            form.step(-1);
+            Effect::Redraw
+        }
+        Action::Type(key) => Effect::redraw_if(form.type_key(key)),
+        Action::Cancel => return FormOutcome::Back,
+        Action::Activate if form.check(|name| name_taken(paths, name)) => match form.kind {
+            FormKind::Create => {
+                form.busy = true;
+                let slow = match form.key_choice() {
+                    KeyChoice::Rsa { bits: 4096 } => " (an RSA 4096 key can take a few seconds)",
+                    KeyChoice::Rsa { .. } => " (RSA keys take a moment)",
+                    KeyChoice::Ec => "",
+                };
+                Effect::All(vec![
+                    Effect::info(format!("Creating {}...{slow}", form.name())),
+                    Effect::Defer(Deferred::CreateCertificate),
+                ])
+            }
+            FormKind::Import => {
+                let name = form.name().to_owned();
+                let (cert, key) = (Path::new(form.cert_file()), Path::new(form.key_file()));
+                match certs::import(paths, &name, cert, key, false) {
+                    Ok(info) => return FormOutcome::Imported(name, warnings(&info)),
+                    Err(reasons) => {
+                        let n = reasons.len();
+                        form.refusal = reasons;
+                        let s = if n == 1 { "" } else { "s" };
+                        Effect::error(format!("Not imported ({n} reason{s}, listed above)"))
+                    }
+                }
+            }
+        },
+        Action::Activate => Effect::error("Fix the fields marked ! first"),
+        _ => Effect::None,
+    };
+    FormOutcome::Effect(effect)
 }
 
 /// "; warning: …" for an imported certificate that is usable but worth a look.

@@ -127,6 +127,19 @@ impl Form {
         self.focus = (self.focus as isize + step).rem_euclid(len) as usize;
     }
 
+    /// Pasted text for the focused row, trimmed, control characters left out (their
+    /// count is returned). `None`: the focused row is a choice, not text.
+    pub fn paste(&mut self, text: &str) -> Option<usize> {
+        let row = &mut self.rows[self.focus];
+        let RowValue::Text(entry) = &mut row.value else { return None };
+        let (kept, left_out) = crate::tui::paste::one_line(text);
+        for c in kept.chars() {
+            entry.0.handle(tui_input::InputRequest::InsertChar(c));
+        }
+        row.error = None;
+        Some(left_out)
+    }
+
     /// A key for the focused row: typed into text, or Space/Left/Right on a choice.
     /// Returns whether anything changed.
     pub fn type_key(&mut self, key: KeyEvent) -> bool {

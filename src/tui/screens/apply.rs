@@ -9,8 +9,10 @@ use ratatui::widgets::{Block, Paragraph};
 
 use crate::proftpd::apply::{Step, Verdict};
 use crate::tui::apply::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
+use crate::tui::page::{Draw, Look};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
+use crate::visible;
 
 pub fn draw(screen: &ApplyScreen, timings: bool, theme: &Theme, area: Rect, frame: &mut Frame) {
     let title = match screen.mode {
@@ -22,7 +24,8 @@ pub fn draw(screen: &ApplyScreen, timings: bool, theme: &Theme, area: Rect, fram
         .border_style(theme.border_focused)
         .title(Line::styled(title, theme.title));
     let lines = lines(screen, theme, area.width.saturating_sub(2), timings);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((screen.scroll, 0)), area);
+    let top = screen.scroll.record(lines.len() as u16, area.height.saturating_sub(2));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((top, 0)), area);
 }
 
 /// Every line of the page at `width`; `timings` off hides durations (stable snapshots).
@@ -30,7 +33,7 @@ pub fn lines(screen: &ApplyScreen, theme: &Theme, width: u16, timings: bool) -> 
     let width = width as usize;
     let mut lines: Vec<Line> = screen.steps.iter().map(|l| step_line(l, theme, timings)).collect();
     for note in &screen.notes {
-        for text in wrap(note, width.saturating_sub(6)) {
+        for text in wrap(&visible::line(note), width.saturating_sub(6)) {
             lines.push(Line::styled(format!("      {text}"), theme.muted));
         }
     }
@@ -96,10 +99,10 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
     out(&heading, style, 1);
     // Validation problems are the message, one per line; show them once, as a list.
     if end.problems.is_empty() {
-        out(&end.message, style, 1);
+        out(&visible::text(&end.message), style, 1);
     }
     for problem in &end.problems {
-        out(&format!("! {problem}"), theme.error, 1);
+        out(&format!("! {}", visible::line(problem)), theme.error, 1);
     }
     if end.confirmed.is_none() {
         out(
@@ -111,7 +114,7 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
     if !end.log.is_empty() {
         out("proftpd's log since the apply began:", theme.title, 1);
         for line in &end.log {
-            out(line, theme.muted, 2);
+            out(&visible::line(line), theme.muted, 2);
         }
     }
 }
@@ -135,13 +138,20 @@ fn step_line(line: &StepLine, theme: &Theme, timings: bool) -> Line<'static> {
     };
     // A failure's detail is the error, shown in full with the outcome.
     let detail =
-        line.report.as_ref().filter(|r| r.ok).map(|r| r.detail.clone()).unwrap_or_default();
+        line.report.as_ref().filter(|r| r.ok).map(|r| visible::line(&r.detail).into_owned());
+    let detail = detail.unwrap_or_default();
     Line::from(vec![
         Span::styled(format!(" {mark:<width$} "), style),
         Span::raw(format!("{:<title$} ", line.step.title())),
         Span::styled(time, theme.muted),
         Span::raw(format!("  {detail}")),
     ])
+}
+
+impl Draw for ApplyScreen {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.timings, look.theme, area, frame);
+    }
 }
 
 #[cfg(test)]
@@ -173,7 +183,7 @@ mod tests {
                 total: Duration::from_millis(6),
                 confirmed: None,
             }),
-            scroll: 0,
+            scroll: Default::default(),
             quit_after: false,
         }
     }

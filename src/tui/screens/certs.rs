@@ -11,8 +11,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use crate::proftpd::certs::{CertSummary, date};
 use crate::settings::Severity;
 use crate::tui::certs::{CertManager, Form, FormKind, Mode, RowValue};
+use crate::tui::page::{Draw, Look};
 use crate::tui::theme::Theme;
 use crate::tui::view::wrap;
+use crate::visible;
 
 /// Widest CN column; longer names are cut with an ellipsis.
 const CN_WIDTH: usize = 14;
@@ -23,7 +25,11 @@ const LABEL_WIDTH: u16 = 21;
 
 /// The width of the CN column for `certs`.
 pub fn cn_width<'a>(certs: impl Iterator<Item = &'a CertSummary>) -> usize {
-    certs.map(|c| c.common_name.chars().count()).max().unwrap_or(0).clamp(8, CN_WIDTH)
+    certs
+        .map(|c| visible::line(&c.common_name).chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(8, CN_WIDTH)
 }
 
 /// "CN nas.local   expires 2027-12-26  ok": what follows a certificate's name in lists.
@@ -34,7 +40,7 @@ pub fn summary_spans(c: &CertSummary, theme: &Theme, cn_width: usize) -> Vec<Spa
             health_span(c, theme),
         ];
     };
-    let cn = cut(&c.common_name, cn_width, theme.symbols.ellipsis);
+    let cn = cut(&visible::line(&c.common_name), cn_width, theme.symbols.ellipsis);
     let word = if c.days_left.is_some_and(|d| d < 0) { "expired" } else { "expires" };
     vec![
         Span::styled(format!("CN {cn:<cn_width$}  {word} {expires}  "), theme.help),
@@ -48,7 +54,7 @@ fn health_span(c: &CertSummary, theme: &Theme) -> Span<'static> {
         Some(Severity::Warning) => theme.warning,
         None => theme.info,
     };
-    Span::styled(c.health(), style)
+    Span::styled(visible::line(&c.health()).into_owned(), style)
 }
 
 /// `text` cut to `width` characters, ending in `ellipsis` when cut.
@@ -161,7 +167,7 @@ fn detail_lines(manager: &CertManager, theme: &Theme, width: usize) -> Vec<Line<
             Severity::Error => ("! ", theme.error),
             Severity::Warning => ("~ ", theme.warning),
         };
-        let message = upper_first(&problem.message);
+        let message = upper_first(&visible::line(&problem.message));
         for (i, line) in wrap(&message, width.saturating_sub(4)).into_iter().enumerate() {
             let mark = if i == 0 { mark } else { "  " };
             lines.push(Line::styled(format!("  {mark}{line}"), style));
@@ -180,10 +186,18 @@ fn detail_lines(manager: &CertManager, theme: &Theme, width: usize) -> Vec<Line<
         row("Health", "ok: usable for FTPS".into(), theme.info);
     }
     if let Some(d) = info.details() {
-        row("Subject", d.subject.clone(), theme.help);
-        let names = if d.alt_names.is_empty() { "(none)".into() } else { d.alt_names.join(", ") };
+        row("Subject", visible::line(&d.subject).into_owned(), theme.help);
+        let names = if d.alt_names.is_empty() {
+            "(none)".into()
+        } else {
+            visible::line(&d.alt_names.join(", ")).into_owned()
+        };
         row("Names", names, theme.help);
-        let issuer = if d.self_signed { "self-signed".to_owned() } else { d.issuer.clone() };
+        let issuer = if d.self_signed {
+            "self-signed".to_owned()
+        } else {
+            visible::line(&d.issuer).into_owned()
+        };
         row("Issuer", issuer, theme.help);
         let left = match summary.days_left {
             Some(n) if n < 0 => format!("expired {} days ago", -n),
@@ -316,4 +330,10 @@ fn draw_form(form: &Form, theme: &Theme, area: Rect, frame: &mut Frame) {
 fn upper_first(message: &str) -> String {
     let mut chars = message.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+impl Draw for CertManager {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.theme, area, frame);
+    }
 }

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::certs;
 use crate::tui::dropdown::Dropdown;
+use crate::tui::page::{Draw, Look};
 use crate::tui::theme::Theme;
 
 pub fn draw(dropdown: &Dropdown, theme: &Theme, area: Rect, frame: &mut Frame) {
@@ -55,4 +56,10 @@ pub fn draw(dropdown: &Dropdown, theme: &Theme, area: Rect, frame: &mut Frame) {
         .title(Line::styled(format!(" {} ", dropdown.field.label()), theme.title));
     frame.render_widget(Clear, popup);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+}
+
+impl Draw for Dropdown {
+    fn draw(&self, look: &Look, area: Rect, frame: &mut Frame) {
+        draw(self, look.theme, area, frame);
+    }
 }

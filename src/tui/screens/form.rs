@@ -2,55 +2,14 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Widget};
 
-use super::Chrome;
 use crate::settings::Severity;
+use crate::tui::layout::{FormLayout, HELP_LINES, MARKER_WIDTH};
 use crate::tui::theme::Theme;
 use crate::tui::view::{FormView, wrap};
-
-/// Columns before each row: focus pointer, error/warning mark, changed mark.
-pub const MARKER_WIDTH: u16 = 3;
-/// Lines of help under the form.
-const HELP_LINES: u16 = 3;
-
-/// Where the parts of the form page go on a screen of a given size.
-pub struct FormLayout {
-    pub tabs: Rect,
-    pub form: Rect,
-    pub help: Rect,
-}
-
-impl FormLayout {
-    pub fn new(area: Rect, status_height: u16) -> FormLayout {
-        Self::in_body(Chrome::new(area, status_height).body)
-    }
-
-    fn in_body(body: Rect) -> FormLayout {
-        let [tabs, form, help] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(HELP_LINES),
-        ])
-        .areas(body);
-        FormLayout { tabs, form, help }
-    }
-
-    fn inner(&self) -> Rect {
-        Block::bordered().inner(self.form)
-    }
-
-    /// Width available to a field widget and its messages.
-    pub fn rows_width(&self) -> u16 {
-        self.inner().width.saturating_sub(MARKER_WIDTH)
-    }
-
-    pub fn rows_height(&self) -> u16 {
-        self.inner().height
-    }
-}
 
 pub fn draw(form: &FormView, theme: &Theme, body: Rect, frame: &mut Frame, show_cursor: bool) {
     let layout = FormLayout::in_body(body);

@@ -1,0 +1,104 @@
+//! The Apply page's state: the steps as they finish, the phase (running, asking "Keep
+//! these settings?", reverting, done), its scroll; and its keys and hints. The work
+//! itself (the worker thread, the channel, the timed confirmation) is in [`super::apply`].
+
+use std::time::{Duration, Instant};
+
+use super::effect::Effect;
+use super::hints::{self, Hint};
+use super::keys::{self, Action, Context};
+use super::page::{Around, Page};
+use super::scroll::Scroll;
+use crate::proftpd::apply::{Step, StepReport, Verdict};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyMode {
+    Plain,
+    /// Hold the result open until confirmed (`ftpconf apply --confirm`).
+    Confirm,
+}
+
+/// A step that started, and its report once it finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepLine {
+    pub step: Step,
+    pub report: Option<StepReport>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    Running,
+    /// Applied and waiting for "keep" until `deadline` (`clock` is that time, shown once:
+    /// no countdown, each redraw costs bytes on a slow line).
+    Confirming {
+        deadline: Instant,
+        clock: String,
+    },
+    Reverting,
+    Done(Ending),
+}
+
+/// How it ended, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    pub verdict: Verdict,
+    pub message: String,
+    pub problems: Vec<String>,
+    pub log: Vec<String>,
+    pub total: Duration,
+    /// With confirmation: kept (`Some(true)`) or put back (`Some(false)`).
+    pub confirmed: Option<bool>,
+}
+
+/// The Apply screen's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyScreen {
+    pub mode: ApplyMode,
+    pub steps: Vec<StepLine>,
+    pub notes: Vec<String>,
+    pub phase: Phase,
+    pub scroll: Scroll,
+    /// Quit once the user leaves the screen (the save came from the quit question).
+    pub quit_after: bool,
+}
+
+impl ApplyScreen {
+    /// "Keep these settings?" is asked.
+    pub fn confirming(&self) -> bool {
+        matches!(self.phase, Phase::Confirming { .. })
+    }
+}
+
+impl Page for ApplyScreen {
+    fn update(&mut self, action: Action, _: &Around) -> Effect {
+        let done = matches!(self.phase, Phase::Done(_));
+        match action {
+            Action::Keep if self.confirming() => Effect::KeepPending,
+            Action::RevertNow | Action::Cancel if self.confirming() => Effect::RevertPending,
+            Action::Activate | Action::Cancel if done => match self.quit_after {
+                true => Effect::All(vec![Effect::Close, Effect::Quit]),
+                false => Effect::Close,
+            },
+            other => Effect::redraw_if(self.scroll.update(other).is_some()),
+        }
+    }
+
+    fn context(&self) -> Context {
+        Context::Apply { confirming: self.confirming() }
+    }
+
+    fn hints(&self, around: &Around) -> Vec<Hint> {
+        let h = |table, action| hints::from(table, action, around.theme);
+        match self.phase {
+            Phase::Running | Phase::Reverting => {
+                vec![hints::literal("", "working: keys wait until it has finished", around.theme)]
+            }
+            Phase::Confirming { .. } => {
+                vec![h(keys::APPLY_ASKING, Action::Keep), h(keys::APPLY_ASKING, Action::RevertNow)]
+            }
+            Phase::Done(_) => {
+                vec![h(keys::APPLY_DONE, Action::Cancel), h(keys::SCROLL, Action::Up)]
+            }
+        }
+    }
+}
