@@ -52,9 +52,9 @@ options:
     default: false
   confirm_seconds:
     description:
-      - Apply with confirmation (C(ftpconf apply --confirm SECONDS --detach)): the task
+      - Apply with confirmation (C(ftpconf apply --confirm SECONDS --detach)). The task
         returns once the change serves; unless a later task confirms it (O(confirm)) within
-        SECONDS, ftpconf's watchdog puts the previous configuration back.
+        SECONDS, the watchdog of ftpconf puts the previous configuration back.
     type: int
   confirm:
     description:
