@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-use super::{Cli, Status};
+use super::{Cli, Command, Status};
 use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Verdict};
 
 /// Prints steps as they run: "  ✓ take the apply lock      0 ms  held by pid 1".
@@ -84,6 +84,13 @@ fn utf8_locale() -> bool {
 pub fn request(cli: &Cli, start: bool) -> Request {
     let mut request = Request::new(cli.paths(), cli.settings_file());
     request.start = start;
+    request.replace_foreign = matches!(
+        cli.command,
+        Some(
+            Command::Apply { replace_foreign: true, .. }
+                | Command::Rollback { replace_foreign: true, .. }
+        )
+    );
     request
 }
 

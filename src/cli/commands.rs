@@ -24,9 +24,11 @@ pub fn run(cli: &Cli) -> Status {
         Command::Import { truenas } => import(cli, truenas),
         Command::Export { .. } => export(cli),
         Command::Cert { action } => Ok(super::cert::run(cli, action)),
-        Command::Apply { start, confirm } => Ok(super::apply::apply(cli, *start, *confirm)),
+        Command::Apply { start, confirm, .. } => Ok(super::apply::apply(cli, *start, *confirm)),
         Command::Backups => Ok(super::apply::backups(cli)),
-        Command::Rollback { id, start } => Ok(super::apply::rollback(cli, id.as_deref(), *start)),
+        Command::Rollback { id, start, .. } => {
+            Ok(super::apply::rollback(cli, id.as_deref(), *start))
+        }
         Command::Demo { install } => Ok(super::demo::demo(cli, *install)),
     };
     outcome.unwrap_or_else(|status| status)

@@ -44,6 +44,23 @@ Bandwidth takes 500 (KiB/s), 500K, 500M, 1.5 GiB, 2 TB ...; 0 means unlimited.
 EXIT STATUS: 0 ok, 1 invalid settings (nothing written), 2 usage error,
 3 refused before anything changed, 4 failed and rolled back, 5 failed, not rolled back.";
 
+/// `ftpconf apply --help` and the ftpconf-apply(1) man page: the production path.
+const APPLY_AFTER_HELP: &str = "\
+UNDER SYSTEMD (root /, proftpd.service running): the reload is `systemctl reload proftpd`
+and --start is `systemctl start proftpd` (the enabled state is left alone). Afterwards
+ftpconf checks that proftpd greets on every address family the configuration listens on
+(127.0.0.1 and ::1 for all addresses, or the one address it binds); on failure the
+previous files go back and proftpd is reloaded (or restarted) through systemd again.
+
+HAND-WRITTEN CONFIGURATION: a proftpd.conf that is neither ftpconf's last rendering nor
+Debian's unmodified shipped file is refused (exit 3) until you pass --replace-foreign;
+a copy is kept in /var/lib/ftpconf/replaced-foreign/ and in the backup.
+
+RELOAD GUARD: the Debian package adds a drop-in for proftpd.service
+(/usr/lib/systemd/system/proftpd.service.d/ftpconf-reload-guard.conf) so that any
+`systemctl reload proftpd` first runs `proftpd --configtest` on the live file and refuses
+the reload when it fails: the running proftpd keeps serving its old configuration.";
+
 /// Configure the FTP service (proftpd) of this NAS.
 ///
 /// Without a command, opens the full-screen editor.
@@ -115,10 +132,14 @@ pub enum Command {
         action: cert::CertCommand,
     },
     /// Put the settings into service: check, back up, install, reload, verify (undone on failure)
+    #[command(after_long_help = APPLY_AFTER_HELP)]
     Apply {
         /// Start proftpd when it is not running
         #[arg(long)]
         start: bool,
+        /// Replace a proftpd.conf that ftpconf did not write (a copy is kept)
+        #[arg(long)]
+        replace_foreign: bool,
         /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
         #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
         confirm: Option<u64>,
@@ -132,6 +153,9 @@ pub enum Command {
         /// Start proftpd when it is not running
         #[arg(long)]
         start: bool,
+        /// Replace a proftpd.conf that ftpconf did not write (a copy is kept)
+        #[arg(long)]
+        replace_foreign: bool,
     },
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {

@@ -15,7 +15,9 @@ mod backup;
 mod candidate;
 mod checks;
 mod confirm;
+mod foreign;
 mod install;
+mod listen;
 mod lock;
 mod logs;
 mod pipeline;
@@ -54,6 +56,8 @@ pub struct Request {
     pub reason: String,
     /// How long proftpd gets to answer after a reload or start.
     pub verify_timeout: Duration,
+    /// Go ahead over a hand-written proftpd.conf (a copy is kept); refused otherwise.
+    pub replace_foreign: bool,
 }
 
 impl Request {
@@ -65,6 +69,7 @@ impl Request {
             expected: None,
             reason: "apply".into(),
             verify_timeout: VERIFY_TIMEOUT,
+            replace_foreign: false,
         }
     }
 }

@@ -95,19 +95,13 @@ pub(crate) fn undo(
             State::Running { pid } => {
                 let before = Generation::now(paths);
                 let how = service::reload(paths, systemd)?;
-                let expect = Expect {
-                    port,
-                    address: facts.bind_only.clone(),
-                    reparsed_since: Some(before),
-                    same_pid: Some(pid),
-                };
+                let expect = Expect { port, reparsed_since: Some(before), same_pid: Some(pid) };
                 (how, expect)
             }
             _ => {
                 let proftpd = candidate::proftpd_binary().ok_or("proftpd is not installed")?;
                 let how = service::start(paths, &proftpd, true)?;
-                let expect =
-                    Expect { port, address: facts.bind_only, reparsed_since: None, same_pid: None };
+                let expect = Expect { port, reparsed_since: None, same_pid: None };
                 (how, expect)
             }
         };
