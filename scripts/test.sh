@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs every ftpconf test. Installs what the tests need when it is missing (Debian 12, as root):
 # the real proftpd (proftpd-core, proftpd-mod-crypto), FTP clients (lftp, curl, python3 ftplib), openssl
-# (test certificates) and tmux (end-to-end screen tests).
+# (test certificates) and tmux (end-to-end screen tests); for the Debian package under a
+# real systemd (tests/systemd_package.rs): mmdebstrap, systemd-container and cargo-deb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3; do
+for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 mmdebstrap systemd-container; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -22,6 +23,11 @@ if [ ${#need[@]} -gt 0 ]; then
   if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
     systemctl disable --now proftpd.service 2>/dev/null || true
   fi
+fi
+
+if ! cargo deb --version >/dev/null 2>&1; then
+  echo "Installing cargo-deb (builds the Debian package the systemd test installs)"
+  cargo install cargo-deb --locked
 fi
 
 if cargo nextest --version >/dev/null 2>&1; then

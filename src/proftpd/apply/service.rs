@@ -199,12 +199,15 @@ pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<Strin
         match greet_all(&addresses, timeout.saturating_sub(start.elapsed())) {
             Ok(busy) if status::state(paths) == (State::Running { pid }) => {
                 let busy = if busy { ", busy" } else { "" };
-                let on = addresses.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>();
-                return Ok(format!(
-                    "port {} answers on {} (pid {pid}{busy})",
-                    expect.port,
-                    on.join(" and ")
-                ));
+                // One address (a sandbox's 127.0.0.1) goes unnamed to keep the line short.
+                let on = match addresses.as_slice() {
+                    [_] => String::new(),
+                    all => {
+                        let ips = all.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>();
+                        format!(" on {}", ips.join(" and "))
+                    }
+                };
+                return Ok(format!("port {} answers{on} (pid {pid}{busy})", expect.port));
             }
             Ok(_) => last = format!("proftpd (pid {pid}) went away after greeting"),
             Err(e) => last = e,
