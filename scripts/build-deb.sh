@@ -20,7 +20,9 @@ fi
 cargo build --profile "$profile" --bin ftpconf
 assets=target/deb-assets
 rm -rf "$assets"
-cargo run --quiet --profile "$profile" --example ftpconf-gen-assets -- "$assets"
+# The generator is a build tool: its debug build writes the same files and reuses the
+# test build's dev-dependencies.
+cargo run --quiet --example ftpconf-gen-assets -- "$assets"
 # Debian ships man pages gzipped; -n keeps the package reproducible (no name or time).
 gzip -9n "$assets"/man/*.1
 # The binary of the chosen profile, staged so that cargo-deb packages either one.

@@ -41,8 +41,13 @@ fi
 flock -u 9
 
 step "package"
-scripts/build-deb.sh --dev >/tmp/"$MACHINE"-build.log 2>&1 || { cat /tmp/"$MACHINE"-build.log; fail "build-deb.sh"; }
-DEB=$(ls target/debian/ftpconf_*.deb | head -n1)
+# FTPCONF_DEB=FILE tests a package built elsewhere (e.g. the release build).
+DEB=${FTPCONF_DEB:-}
+if [ -z "$DEB" ]; then
+  scripts/build-deb.sh --dev >/tmp/"$MACHINE"-build.log 2>&1 || { cat /tmp/"$MACHINE"-build.log; fail "build-deb.sh"; }
+  DEB=$(ls target/debian/ftpconf_*.deb | head -n1)
+fi
+[ -f "$DEB" ] || fail "no package at $DEB"
 DEBDIR=$(mktemp -d /tmp/"$MACHINE".XXXX)
 cp "$DEB" "$DEBDIR/ftpconf.deb"
 

@@ -118,7 +118,7 @@ fn check_any_root(paths: &Paths, replace: bool) -> Result<Option<String>, String
     if !replace {
         return Err(format!(
             "{} was not written by ftpconf and is not Debian's shipped file: this apply would \
-             replace a hand-written configuration. Run `ftpconf apply --replace-foreign` to \
+             replace a hand-written configuration. Run it again with --replace-foreign to \
              replace it (a copy is kept in {})",
             live.display(),
             kept_dir(paths).display()
