@@ -209,6 +209,20 @@ cin ip link set lo up
 from_client() { cin bash -c "exec 3<>/dev/tcp/$1/21 && timeout 5 head -n1 <&3" 2>/dev/null || true; }
 got=$(from_client 192.0.2.1); echo "    IPv4: $got"; [[ $got == 220* ]] || fail "no banner on 192.0.2.1"
 got=$(from_client fd00:f7c::1); echo "    IPv6: $got"; [[ $got == 220* ]] || fail "no banner on fd00:f7c::1"
+# As the man page's GETTING STARTED goes: local users log in with their passwords.
+ftpconf_rc 0 ftpconf set access.local_user_login=true
+ftpconf_rc 0 ftpconf apply
+inside useradd -m -s /bin/bash ftpconf-pkg-user
+inside bash -c 'echo ftpconf-pkg-user:Pkg-Secret-1 | chpasswd'
+# Logs in over a raw control connection; prints the reply to PASS (its last line).
+login_from_client() {
+  cin bash -c "exec 3<>/dev/tcp/$1/21 || exit 1
+    reply() { while IFS= read -r -t 5 line <&3; do [[ \$line =~ ^[0-9]{3}\  ]] && { echo \"\$line\"; return; }; done; }
+    reply >/dev/null; printf 'USER ftpconf-pkg-user\r\n' >&3; reply >/dev/null
+    printf 'PASS Pkg-Secret-1\r\n' >&3; reply; printf 'QUIT\r\n' >&3" 2>/dev/null || true
+}
+got=$(login_from_client 192.0.2.1); echo "    IPv4 login: $got"; [[ $got == 230* ]] || fail "no login on 192.0.2.1"
+got=$(login_from_client fd00:f7c::1); echo "    IPv6 login: $got"; [[ $got == 230* ]] || fail "no login on fd00:f7c::1"
 inside kill "$client"
 
 step "man pages and completions"
