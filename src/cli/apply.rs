@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-use super::{Cli, Status};
+use super::{Cli, Command, Status};
 use crate::proftpd::apply::{self, Outcome, Progress, Request, StepReport, Unconfirmed, Verdict};
 use crate::visible;
 
@@ -85,6 +85,13 @@ fn utf8_locale() -> bool {
 pub fn request(cli: &Cli, start: bool) -> Request {
     let mut request = Request::new(cli.paths(), cli.settings_file());
     request.start = start;
+    request.replace_foreign = matches!(
+        cli.command,
+        Some(
+            Command::Apply(crate::cli::automation::ApplyArgs { replace_foreign: true, .. })
+                | Command::Rollback { replace_foreign: true, .. }
+        )
+    );
     request
 }
 

@@ -20,6 +20,9 @@ pub struct ApplyArgs {
     /// Start proftpd when it is not running
     #[arg(long)]
     pub start: bool,
+    /// Replace a proftpd.conf that ftpconf did not write (a copy is kept)
+    #[arg(long)]
+    pub replace_foreign: bool,
     /// Keep the change only if confirmed (Enter or y on stdin) within SECONDS
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     pub confirm: Option<u64>,

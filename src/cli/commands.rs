@@ -59,10 +59,10 @@ pub fn run(cli: &Cli) -> Status {
         Command::Apply(how) => Ok(super::automation::apply(cli, how, r)),
         Command::Backups if cli.json => Ok(super::automation::backups(cli, r)),
         Command::Backups => Ok(super::apply::backups(cli)),
-        Command::Rollback { id, start } if cli.json => {
+        Command::Rollback { id, start, .. } if cli.json => {
             Ok(super::automation::rollback(cli, id.as_deref(), *start, r))
         }
-        Command::Rollback { id, start } => {
+        Command::Rollback { id, start, .. } => {
             let status = super::apply::rollback(cli, id.as_deref(), *start);
             // A rollback that went through always put files back.
             Ok(if status == Status::Ok { emit("changed\n") } else { status })

@@ -59,6 +59,23 @@ EXIT STATUS: 0 ok, 1 invalid settings (nothing written), 2 usage error,
 `ftpconf status`: 0 serving, 3 stopped, 6 needs attention (failed, configuration changed by hand);
 `check`, `check-login`: 6 a check found a problem.";
 
+/// `ftpconf apply --help` and the ftpconf-apply(1) man page: the production path.
+const APPLY_AFTER_HELP: &str = "\
+UNDER SYSTEMD (root /, proftpd.service running): the reload is `systemctl reload proftpd`
+and --start is `systemctl start proftpd` (the enabled state is left alone). Afterwards
+ftpconf checks that proftpd greets on every address family the configuration listens on
+(127.0.0.1 and ::1 for all addresses, or the one address it binds); on failure the
+previous files go back and proftpd is reloaded (or restarted) through systemd again.
+
+HAND-WRITTEN CONFIGURATION: a proftpd.conf that is neither ftpconf's last rendering nor
+Debian's unmodified shipped file is refused (exit 3) until you pass --replace-foreign;
+a copy is kept in /var/lib/ftpconf/replaced-foreign/ and in the backup.
+
+RELOAD GUARD: the Debian package adds a drop-in for proftpd.service
+(/usr/lib/systemd/system/proftpd.service.d/ftpconf-reload-guard.conf) so that any
+`systemctl reload proftpd` first runs `proftpd --configtest` on the live file and refuses
+the reload when it fails: the running proftpd keeps serving its old configuration.";
+
 /// Configure the FTP service (proftpd) of this NAS.
 ///
 /// Without a command, opens the full-screen editor.
@@ -129,6 +146,7 @@ pub enum Command {
         action: cert::CertCommand,
     },
     /// Put the settings into service: check, back up, install, reload, verify (undone on failure)
+    #[command(after_long_help = APPLY_AFTER_HELP)]
     Apply(automation::ApplyArgs),
     /// List the backups of earlier configurations, newest first
     Backups,
@@ -139,6 +157,9 @@ pub enum Command {
         /// Start proftpd when it is not running
         #[arg(long)]
         start: bool,
+        /// Replace a proftpd.conf that ftpconf did not write (a copy is kept)
+        #[arg(long)]
+        replace_foreign: bool,
     },
     /// Show the FTP service: running, start at boot, configuration drift, sessions, backups
     Status,

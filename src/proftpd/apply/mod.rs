@@ -16,7 +16,9 @@ mod candidate;
 mod checks;
 mod confirm;
 mod confirm_marker;
+mod foreign;
 mod install;
+mod listen;
 mod lock;
 mod logs;
 mod pipeline;
@@ -87,6 +89,8 @@ pub struct Request {
     pub force: bool,
     /// Dry run: every step up to the checks, nothing installed (see `plan`).
     pub check: bool,
+    /// Go ahead over a hand-written proftpd.conf (a copy is kept); refused otherwise.
+    pub replace_foreign: bool,
 }
 
 /// Environment variable overriding the helper-program time limit (milliseconds); for
@@ -118,6 +122,7 @@ impl Request {
             cancel: None,
             force: false,
             check: false,
+            replace_foreign: false,
         }
     }
 

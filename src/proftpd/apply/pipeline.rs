@@ -151,7 +151,10 @@ fn prepare(
     };
     not_cancelled(request)?;
     let staged = run
-        .step(Step::Render, |_| {
+        .step(Step::Render, |r| {
+            if let Some(note) = super::foreign::check(paths, request.replace_foreign)? {
+                r.note(note);
+            }
             crate::proftpd::ensure_runtime_dirs(paths)
                 .map_err(|e| format!("cannot create proftpd's directories: {e}"))?;
             let staged = candidate.stage(paths, &request.settings_file).map_err(|e| {
@@ -297,6 +300,9 @@ fn install_and_reload(
     let state = status::state(paths);
     let serve = systemd || request.start || matches!(state, State::Running { .. });
     let journal = match run.step(Step::Install, |_| {
+        // Recorded first: a kill right after the rename must not make it look foreign.
+        super::foreign::record_installed(paths, &candidate.files.config)
+            .map_err(|e| format!("cannot record what ftpconf installs: {e}"))?;
         install::install(paths, &request.settings_file, staged, &backup, serve)
             .map(|journal| (journal, "proftpd.conf renamed last".to_owned()))
             .map_err(|e| format!("cannot put the new files in place: {e}"))
@@ -329,15 +335,7 @@ fn install_and_reload(
             }) {
                 return Err(fail(run, Step::Reload, message, true));
             }
-            (
-                Expect {
-                    port,
-                    address: facts.bind_only.clone(),
-                    reparsed_since: Some(before),
-                    same_pid,
-                },
-                true,
-            )
+            (Expect { port, reparsed_since: Some(before), same_pid }, true)
         }
         (other, false) => {
             if let State::Stale { pid } = other {
@@ -364,15 +362,7 @@ fn install_and_reload(
             }) {
                 return Err(fail(run, Step::Reload, message, false));
             }
-            (
-                Expect {
-                    port,
-                    address: facts.bind_only.clone(),
-                    reparsed_since: None,
-                    same_pid: None,
-                },
-                false,
-            )
+            (Expect { port, reparsed_since: None, same_pid: None }, false)
         }
     };
     if let Err(message) = run.step(Step::Verify, |_| {

@@ -2,7 +2,7 @@
 //! (only ever signalling a pid that really is proftpd), and checking that it serves.
 
 use std::io::{BufRead, BufReader};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpStream};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -135,7 +135,6 @@ pub fn stop(paths: &Paths) -> Result<String, String> {
 /// What [`verify`] waits for.
 pub struct Expect {
     pub port: u16,
-    pub address: Option<String>,
     /// The generation before a reload: wait until it changes (the reparse happened).
     pub reparsed_since: Option<Generation>,
     /// The pid that was signalled: it must still be the master afterwards.
@@ -146,11 +145,12 @@ pub struct Expect {
 /// its master process holds the listening socket on the expected port, and a fresh
 /// connection there is greeted with 220, the PidFile still naming that live proftpd.
 pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<String, String> {
-    let ip: IpAddr = match expect.address.as_deref() {
-        None | Some("localhost") => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        Some(a) => a.parse().unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-    };
-    let address = SocketAddr::new(ip, expect.port);
+    // The live file is the configuration being verified (new, or restored by undo).
+    let live = std::fs::read_to_string(paths.proftpd_conf()).unwrap_or_default();
+    let addresses: Vec<SocketAddr> = super::listen::addresses_to_verify(&live)
+        .into_iter()
+        .map(|ip| SocketAddr::new(ip, expect.port))
+        .collect();
     let start = Instant::now();
     let mut last = String::from("proftpd did not answer");
     while start.elapsed() < timeout {
@@ -192,23 +192,45 @@ pub fn verify(paths: &Paths, expect: &Expect, timeout: Duration) -> Result<Strin
             std::thread::sleep(Duration::from_millis(20));
             continue;
         }
-        let budget = timeout.saturating_sub(start.elapsed()).min(Duration::from_secs(1));
-        match greeting(address, budget) {
-            // 421/530 banners are proftpd turning this connection away (MaxInstances,
-            // MaxConnectionsPerHost already reached by other local sessions): it serves.
-            Ok(line) if ["220", "421", "530"].iter().any(|code| line.starts_with(code)) => {
-                if status::state(paths) == (State::Running { pid }) {
-                    let busy = if line.starts_with("220") { "" } else { ", busy" };
-                    return Ok(format!("port {} answers (pid {pid}{busy})", expect.port));
-                }
-                last = format!("proftpd (pid {pid}) went away after greeting");
+        match greet_all(&addresses, timeout.saturating_sub(start.elapsed())) {
+            Ok(busy) if status::state(paths) == (State::Running { pid }) => {
+                let busy = if busy { ", busy" } else { "" };
+                // One address (a sandbox's 127.0.0.1) goes unnamed to keep the line short.
+                let on = match addresses.as_slice() {
+                    [_] => String::new(),
+                    all => {
+                        let ips = all.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>();
+                        format!(" on {}", ips.join(" and "))
+                    }
+                };
+                return Ok(format!("port {} answers{on} (pid {pid}{busy})", expect.port));
             }
-            Ok(line) => last = format!("port {} answered {:?}", expect.port, line.trim()),
-            Err(e) => last = format!("port {}: {e}", expect.port),
+            Ok(_) => last = format!("proftpd (pid {pid}) went away after greeting"),
+            Err(e) => last = e,
         }
         std::thread::sleep(Duration::from_millis(20));
     }
     Err(format!("{last} (waited {} s)", timeout.as_secs_f32()))
+}
+
+/// Greets proftpd on each address. Ok(whether some greeting was a busy refusal): 421/530
+/// banners are proftpd turning a connection away (MaxInstances, MaxConnectionsPerHost
+/// already reached by other local sessions), so it serves.
+fn greet_all(addresses: &[SocketAddr], left: Duration) -> Result<bool, String> {
+    let budget = left.min(Duration::from_secs(1));
+    let mut busy = false;
+    for address in addresses {
+        let port = address.port();
+        match greeting(*address, budget) {
+            Ok(line) if line.starts_with("220") => {}
+            Ok(line) if line.starts_with("421") || line.starts_with("530") => busy = true,
+            Ok(line) => {
+                return Err(format!("port {port} on {} answered {:?}", address.ip(), line.trim()));
+            }
+            Err(e) => return Err(format!("port {port} on {}: {e}", address.ip())),
+        }
+    }
+    Ok(busy)
 }
 
 /// Connects and reads the first reply line.

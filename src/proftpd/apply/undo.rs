@@ -89,12 +89,8 @@ fn serving_live(request: &Request) -> Result<String, String> {
     };
     let config = std::fs::read_to_string(paths.proftpd_conf()).map_err(|e| e.to_string())?;
     let facts = ConfigFacts::read(&config);
-    let expect = Expect {
-        port: facts.port.unwrap_or(21),
-        address: facts.bind_only,
-        reparsed_since: None,
-        same_pid: Some(pid),
-    };
+    let expect =
+        Expect { port: facts.port.unwrap_or(21), reparsed_since: None, same_pid: Some(pid) };
     service::verify(paths, &expect, request.verify_timeout)
 }
 
@@ -197,19 +193,13 @@ pub(crate) fn undo(
             State::Running { pid } => {
                 let before = Generation::now(paths);
                 let how = service::reload(paths, systemd, request.child_limit)?;
-                let expect = Expect {
-                    port,
-                    address: facts.bind_only.clone(),
-                    reparsed_since: Some(before),
-                    same_pid: Some(pid),
-                };
+                let expect = Expect { port, reparsed_since: Some(before), same_pid: Some(pid) };
                 (how, expect)
             }
             _ => {
                 let proftpd = candidate::proftpd_binary().ok_or("proftpd is not installed")?;
                 let how = service::start(paths, &proftpd, true, request.child_limit)?;
-                let expect =
-                    Expect { port, address: facts.bind_only, reparsed_since: None, same_pid: None };
+                let expect = Expect { port, reparsed_since: None, same_pid: None };
                 (how, expect)
             }
         };
