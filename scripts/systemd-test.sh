@@ -113,7 +113,11 @@ expect_banner() {
   [[ $got == 220* ]] || fail "no FTP banner on $1 port $2 (got: ${got:-nothing})"
 }
 
-step "ftpconf apply --start starts proftpd.service through systemd"
+step "ftpconf apply without settings refuses; after ftpconf set, apply --start starts proftpd.service"
+ftpconf_rc 3 ftpconf apply --start
+grep -q "does not exist" <<<"$LAST" || fail "the refusal does not name the missing settings file"
+inside systemctl is-active --quiet proftpd && fail "an apply without settings started proftpd"
+ftpconf_rc 0 ftpconf set general.port=21
 ftpconf_rc 0 ftpconf apply --start
 grep -q 'systemctl start proftpd' <<<"$LAST" || fail "not started through systemd"
 grep -q 'answers on 127.0.0.1 and ::1' <<<"$LAST" || fail "not verified on IPv4 and IPv6"
