@@ -64,6 +64,20 @@ pub fn open_nofollow(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// Opens (creating it 0600 if needed) a lock file for reading and writing, never through a
+/// symbolic link: a link planted at its name is refused (ELOOP), never truncated.
+pub fn open_lock_file(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
+        .open(path)
+}
+
 /// A directory ftpconf keeps private state or keys in must be its own and writable by
 /// nobody else: Ok, or what is wrong and the command that fixes it.
 pub fn check_private_dir(dir: &Path, what: &str) -> Result<(), String> {

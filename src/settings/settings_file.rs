@@ -6,9 +6,9 @@
 //! real file from before it reads until after it writes, so two writers cannot both read
 //! the old file and each write their own change over the other's.
 
-use std::fs::{DirBuilder, File, OpenOptions, Permissions, TryLockError};
+use std::fs::{DirBuilder, File, Permissions, TryLockError};
 use std::io::{self, Read, Seek, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -153,16 +153,7 @@ fn lock(target: &Path) -> Result<File, String> {
     let path = lock_path(target);
     let io = |e: io::Error| format!("cannot lock the settings file ({}): {e}", path.display());
     create_dir(path.parent().unwrap_or(Path::new("."))).map_err(io)?;
-    // O_NOFOLLOW: a link planted at the lock's name is refused, never truncated.
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(&path)
-        .map_err(io)?;
+    let mut file = fsutil::open_lock_file(&path).map_err(io)?;
     let started = Instant::now();
     loop {
         match file.try_lock() {

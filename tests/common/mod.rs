@@ -10,7 +10,6 @@ pub mod apply;
 pub mod conf;
 pub mod ftp;
 pub mod ftps;
-pub mod net;
 pub mod raw;
 pub mod users;
 
@@ -249,7 +248,7 @@ impl Server {
 
     /// The TCP addresses the daemon listens on.
     pub fn listening_sockets(&self) -> Vec<SocketAddr> {
-        net::listening_sockets(self.child.id())
+        ftpconf::proftpd::service::process::listening_sockets(self.child.id())
     }
 
     pub fn pid(&self) -> u32 {

@@ -1,10 +1,10 @@
 //! One ftpconf at a time: an exclusive lock on the apply lock file, and a fingerprint
 //! that tells an editor whether the settings file changed on disk since it was loaded.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{Read, Seek, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 use crate::paths::Paths;
@@ -53,26 +53,18 @@ impl Lock {
         crate::fsutil::check_private_dir(&state, "state directory").map_err(LockError::Io)?;
         crate::fsutil::check_private_dir(&paths.backup_dir(), "backup directory")
             .map_err(LockError::Io)?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(&path)
-            .map_err(|e| {
-                if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
-                    LockError::Io(format!(
-                        "{} is a symbolic link, not ftpconf's lock file; remove it (`rm {}`) \
+        let mut file = crate::fsutil::open_lock_file(&path).map_err(|e| {
+            if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+                LockError::Io(format!(
+                    "{} is a symbolic link, not ftpconf's lock file; remove it (`rm {}`) \
                          and try again",
-                        path.display(),
-                        path.display()
-                    ))
-                } else {
-                    io(e)
-                }
-            })?;
+                    path.display(),
+                    path.display()
+                ))
+            } else {
+                io(e)
+            }
+        })?;
         if !file.metadata().map_err(io)?.is_file() {
             return Err(LockError::Io(format!("{} is not a regular file", path.display())));
         }
