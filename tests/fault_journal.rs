@@ -251,3 +251,32 @@ fn rollback_writes_settings_through_a_symlink_and_apply_refuses_a_fifo() {
     assert_ne!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("FIFO"), "{}", text(&out));
 }
+
+/// A dry run never finishes an interrupted apply for you: that would change the live
+/// files. It says so (exit 3) and leaves everything as it was; after `recover` it checks.
+#[test]
+fn a_dry_run_refuses_to_finish_an_interrupted_apply() {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let _daemon = DaemonGuard(sandbox.paths.clone());
+    let old = sandbox.settings();
+    let _server = sandbox.serve(&old);
+    let mut new = old.clone();
+    new.clients = 17;
+    sandbox.save_settings(&new);
+    let mut child = sandbox.ftpconf_paused_at("verify", &["apply"]);
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(journal(&sandbox).exists(), "no journal after a kill before verify");
+    let live = sandbox.live_config();
+    let out = sandbox.ftpconf(&["apply", "--check"]).output().unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(all.contains("ftpconf recover"), "{all}");
+    assert!(journal(&sandbox).exists(), "the dry run touched the journal");
+    assert_eq!(sandbox.live_config(), live);
+    let out = sandbox.ftpconf(&["recover"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = sandbox.ftpconf(&["apply", "--check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}

@@ -74,6 +74,17 @@ pub(crate) fn execute(
             );
         }
     };
+    // A dry run changes nothing, not even to finish what an interrupted apply left.
+    let unfinished = super::install::Journal::read(paths).is_some()
+        || super::confirm_marker::read(paths).is_some_and(|m| m.abandoned());
+    if request.check && unfinished {
+        let message = "an interrupted apply (or an unconfirmed one nobody watches) must be \
+                       finished first, which changes the live files; a dry run does not do \
+                       that: run `ftpconf recover`, then check again"
+            .to_owned();
+        let fields = (Verdict::Refused, Some(Step::Lock), message);
+        return (finish(run, paths, fields, problems, &log, None), Some(lock));
+    }
     if let Err(stuck) = recover(&mut run, request) {
         let mut outcome = finish(
             run,
