@@ -280,3 +280,37 @@ fn a_dry_run_refuses_to_finish_an_interrupted_apply() {
     let out = sandbox.ftpconf(&["apply", "--check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
+
+/// `apply --start` on a stopped proftpd whose verify fails: the files go back and the
+/// proftpd this apply started on the failed configuration is stopped again, so FTP is as
+/// it was (stopped), not serving a configuration that failed.
+#[test]
+fn a_failed_start_leaves_proftpd_stopped_as_it_was() {
+    use rustix::process::{Pid, Signal, kill_process};
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let _daemon = DaemonGuard(sandbox.paths.clone());
+    let settings = sandbox.settings();
+    sandbox.save_settings(&settings);
+    let child = sandbox.ftpconf_paused_at("verify", &["apply", "--start"]);
+    let master = common::apply::running_pid(&sandbox.paths).expect("started before verify");
+    let pid = Pid::from_raw(master as i32).unwrap();
+    // A master that does not answer fails verify; it gets SIGTERM while stopped.
+    kill_process(pid, Signal::STOP).unwrap();
+    sandbox.resume();
+    std::thread::sleep(Duration::from_secs(4));
+    kill_process(pid, Signal::CONT).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let all = text(&out);
+    assert_eq!(out.status.code(), Some(4), "{all}");
+    assert!(all.contains("stopped"), "{all}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !std::path::Path::new(&format!("/proc/{master}")).exists() || {
+            let stat = std::fs::read_to_string(format!("/proc/{master}/stat")).unwrap_or_default();
+            stat.contains(") Z ")
+        },
+        "the proftpd started by the failed apply still runs"
+    );
+    assert!(!sandbox.paths.proftpd_conf().exists(), "there was no configuration before");
+}

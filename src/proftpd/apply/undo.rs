@@ -178,6 +178,13 @@ pub(crate) fn undo(
             .map_err(|e| format!("cannot remove {}: {e}", journal_path(paths).display()))
     };
     if !should_serve {
+        // A proftpd this apply started (`--start`) on the failed configuration goes too.
+        if matches!(status::state(paths), State::Running { .. }) {
+            let stopped =
+                run.step(Step::Recover, |_| stop_started(paths, request).map(|how| ((), how)));
+            stopped?;
+            return done("proftpd was not running before: the one this apply started is stopped");
+        }
         return done("proftpd was not running before and is left stopped");
     }
     if !paths.proftpd_conf().exists() && !matches!(status::state(paths), State::Running { .. }) {
@@ -233,4 +240,21 @@ pub(crate) fn broken_message(request: &Request, backup: &Backup, why: &str) -> S
         conf = conf.display(),
         log = request.paths.system_log().display()
     )
+}
+
+/// Stops the proftpd an apply started itself: through systemd when it manages proftpd (so
+/// the unit is inactive, not failed), otherwise by signalling the verified master.
+fn stop_started(paths: &crate::paths::Paths, request: &Request) -> Result<String, String> {
+    if service::systemd_manages(paths) {
+        let mut command = std::process::Command::new("systemctl");
+        command.args(["stop", "proftpd.service"]);
+        let done = crate::proftpd::child::run(&mut command, request.child_limit, None)
+            .map_err(|e| format!("systemctl stop proftpd {e}"))?;
+        return if done.status.success() {
+            Ok("systemctl stop proftpd".to_owned())
+        } else {
+            Err(format!("systemctl stop proftpd failed: {}", done.stderr.trim()))
+        };
+    }
+    service::stop(paths)
 }
