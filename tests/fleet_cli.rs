@@ -295,3 +295,29 @@ fn fleet_a_detached_confirmation_is_kept_by_confirm_or_reverted_by_the_watchdog(
         assert!(ftpconf::proftpd::apply::pending_confirmation(&sandbox.paths).is_none());
     }
 }
+
+/// Desired state from a file is a trust boundary whichever way it comes in (`import FILE`,
+/// `import --truenas`, `apply --settings`): new options that include files (or load
+/// modules, run commands) are shown and refused unless `--trust-options` says so.
+#[test]
+fn fleet_options_that_reach_beyond_ftp_need_trust_options_on_every_import_path() {
+    let (sandbox, _server) = served();
+    let included = sandbox.write_file("extra.conf", b"# nothing but a comment\n");
+    let desired = sandbox.path("desired.toml");
+    let toml = format!("[other]\nauxiliary_parameters = \"Include {}\"\n", included.display());
+    std::fs::write(&desired, toml).unwrap();
+    let live = sandbox.live_config();
+    for args in [
+        vec!["import", desired.to_str().unwrap()],
+        vec!["apply", "--settings", desired.to_str().unwrap()],
+    ] {
+        let out = run(&sandbox, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains("--trust-options"), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains("Include"), "{args:?}: {}", text(&out));
+        assert_eq!(sandbox.live_config(), live);
+    }
+    let out = run(&sandbox, &["apply", "--settings", desired.to_str().unwrap(), "--trust-options"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(sandbox.live_config().contains("Include"));
+}

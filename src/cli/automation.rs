@@ -45,6 +45,10 @@ pub struct ApplyArgs {
     /// Like --settings, from TrueNAS's ftp.config JSON
     #[arg(long, value_name = "FILE")]
     pub truenas: Option<PathBuf>,
+    /// With --settings/--truenas: accept Auxiliary Parameters that load modules, include
+    /// files, run commands or hold credentials (shown and refused otherwise)
+    #[arg(long)]
+    pub trust_options: bool,
     /// With --settings/--truenas: the complete desired state, not a merge
     #[arg(long)]
     pub replace: bool,
@@ -160,6 +164,7 @@ fn prepare(
         }
     })?;
     let wanted = desired(source, how.replace, &current, reply)?;
+    super::desired::trusted_options(&wanted, &current, how.trust_options, reply)?;
     if !check_valid(cli, &wanted, source.1, reply) {
         reply.error("the settings are invalid; nothing was changed");
         return Err(Status::Invalid);

@@ -42,6 +42,12 @@ options:
         to its default. By default they are merged over the stored ones.
     type: bool
     default: false
+  trust_options:
+    description:
+      - Accept Auxiliary Parameters (C(options)) that load modules, include files, run
+        commands or carry credentials; without it ftpconf shows such lines and refuses.
+    type: bool
+    default: false
   start:
     description: Start proftpd when it is not running.
     type: bool
@@ -223,6 +229,7 @@ def main():
             replace=dict(type="bool", default=False),
             start=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
+            trust_options=dict(type="bool", default=False),
             confirm_seconds=dict(type="int"),
             confirm=dict(type="bool", default=False),
             binary=dict(type="path", default="ftpconf"),
@@ -266,6 +273,8 @@ def main():
             command += [desired[1], path]
             if p["replace"]:
                 command.append("--replace")
+            if p["trust_options"]:
+                command.append("--trust-options")
         if p["start"]:
             command.append("--start")
         if p["force"]:
