@@ -90,6 +90,36 @@ fn modes_are_explicit_under_umask_000() {
     assert_eq!(mode(&sandbox.paths.proftpd_conf()), 0o600);
 }
 
+/// A proftpd that ftpconf starts under umask 000 still creates its delay table and logs
+/// closed to other users (`apply --start` and `service start`). The controls socket is
+/// proftpd's own 0777 by design (its ACLs decide who may talk to it).
+#[test]
+fn a_proftpd_started_under_umask_000_keeps_its_files_closed() {
+    proftpd_binary();
+    for how in ["apply --start", "service start"] {
+        let sandbox = Sandbox::new();
+        let _daemon = common::apply::DaemonGuard(sandbox.paths.clone());
+        let mut settings = sandbox.settings();
+        settings.port = u32::from(common::free_port());
+        sandbox.save_settings(&settings);
+        if how == "service start" {
+            let out = ftpconf_umask_000(&sandbox, "apply");
+            assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        }
+        let out = ftpconf_umask_000(&sandbox, how);
+        assert_eq!(out.status.code(), Some(0), "{how}: {}", text(&out));
+        let open: Vec<_> = every_path(sandbox.dir.path())
+            .into_iter()
+            .filter(|p| !p.is_symlink() && mode(p) & 0o022 != 0)
+            .filter(|p| {
+                use std::os::unix::fs::FileTypeExt;
+                !std::fs::metadata(p).is_ok_and(|m| m.file_type().is_socket())
+            })
+            .collect();
+        assert!(open.is_empty(), "{how}: writable by group or others: {open:?}");
+    }
+}
+
 /// Audit rows 28 and 29: a state directory another user can write is refused; what
 /// that user planted (a backup, a symlinked lock file) is never used.
 #[test]

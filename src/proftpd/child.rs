@@ -3,7 +3,8 @@
 //! A child that hangs (a configuration that `Include`s a FIFO, a wedged systemd) must never
 //! hold ftpconf — and its lock — forever, and must never outlive it: each child runs in its
 //! own process group, and on timeout or cancellation the whole group is killed with SIGKILL
-//! (proftpd ignores SIGTERM while it parses) and reaped before we return.
+//! (proftpd ignores SIGTERM while it parses) and reaped before we return. Children start
+//! with umask 022.
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
@@ -59,6 +60,16 @@ pub fn run(
     cancel: Option<&AtomicBool>,
 ) -> Result<Finished, ChildError> {
     use std::os::unix::process::CommandExt;
+    // Umask 022 whatever ftpconf's own: what a child creates (proftpd's delay table and
+    // logs, even from `proftpd -t`) must not be writable by others because ftpconf ran
+    // under umask 000.
+    // SAFETY: between fork and exec only umask(2) runs: async-signal-safe, no allocation.
+    unsafe {
+        command.pre_exec(|| {
+            rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o022));
+            Ok(())
+        });
+    }
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
