@@ -13,6 +13,8 @@ pub struct Paths {
     root: PathBuf,
     /// The address a sandbox listens on (`--listen`), 127.0.0.1 when unset.
     listen: Option<IpAddr>,
+    /// The settings file when given elsewhere (`--config`).
+    settings: Option<PathBuf>,
 }
 
 impl Default for Paths {
@@ -23,7 +25,15 @@ impl Default for Paths {
 
 impl Paths {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into(), listen: None }
+        Self { root: root.into(), listen: None, settings: None }
+    }
+
+    /// The same files, with the settings file at `file` when given (`--config`), so that
+    /// everything naming it (the rendered header, the confirmation marker, validation of
+    /// ftpconf's own directories) names the one in use.
+    pub fn with_settings_file(mut self, file: Option<PathBuf>) -> Self {
+        self.settings = file;
+        self
     }
 
     /// The same files, for a sandbox that listens on `addr` (a test host in a network
@@ -56,7 +66,7 @@ impl Paths {
 
     /// ftpconf's own settings file (TOML).
     pub fn settings_file(&self) -> PathBuf {
-        self.under("etc/ftpconf/ftpconf.toml")
+        self.settings.clone().unwrap_or_else(|| self.under("etc/ftpconf/ftpconf.toml"))
     }
 
     /// The proftpd configuration that ftpconf generates.

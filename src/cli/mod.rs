@@ -262,11 +262,11 @@ impl Command {
 
 impl Cli {
     pub fn paths(&self) -> Paths {
-        Paths::new(&self.root).listening_on(self.listen)
+        Paths::new(&self.root).listening_on(self.listen).with_settings_file(self.config.clone())
     }
 
     pub fn settings_file(&self) -> PathBuf {
-        self.config.clone().unwrap_or_else(|| self.paths().settings_file())
+        self.paths().settings_file()
     }
 }
 
