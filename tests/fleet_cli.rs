@@ -321,3 +321,22 @@ fn fleet_options_that_reach_beyond_ftp_need_trust_options_on_every_import_path()
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(sandbox.live_config().contains("Include"));
 }
+
+/// Every command that changes state says whether it did: `service` actions by whether the
+/// service moved, `cert create/delete` always `changed`.
+#[test]
+fn fleet_service_and_cert_commands_say_changed_or_unchanged() {
+    let (sandbox, _server) = served();
+    let _daemon = common::apply::DaemonGuard(sandbox.paths.clone());
+    let first_line = |args: &[&str]| {
+        let out = run(&sandbox, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out));
+        String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").to_owned()
+    };
+    assert_eq!(first_line(&["service", "start"]), "unchanged");
+    assert_eq!(first_line(&["service", "stop", "--yes"]), "changed");
+    assert_eq!(first_line(&["service", "stop", "--yes"]), "unchanged");
+    assert_eq!(first_line(&["service", "start"]), "changed");
+    assert_eq!(first_line(&["cert", "create", "fleetc"]), "changed");
+    assert_eq!(first_line(&["cert", "delete", "fleetc"]), "changed");
+}

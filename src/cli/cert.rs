@@ -131,6 +131,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
                         shown_path(&info.key_file),
                         started.elapsed().as_millis()
                     );
+                    super::commands::emit("changed\n");
                     show(&info)
                 }
                 Err(errors) => refuse(&errors, "no certificate was created", Status::Refused),
@@ -140,6 +141,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
             match certs::import(&paths, name, cert, key, *replace) {
                 Ok(info) => {
                     eprintln!("imported {} as {name:?}", shown_path(cert));
+                    super::commands::emit("changed\n");
                     show(&info)
                 }
                 Err(errors) => refuse(&errors, "nothing was imported", Status::Invalid),
@@ -162,7 +164,7 @@ pub fn run(cli: &Cli, command: &CertCommand) -> Status {
             match certs::delete(&paths, name, &settings) {
                 Ok(()) => {
                     eprintln!("deleted certificate {name:?}");
-                    Status::Ok
+                    super::commands::emit("changed\n")
                 }
                 Err(why) => refuse(&[why], "nothing was deleted", Status::Refused),
             }

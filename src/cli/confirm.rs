@@ -21,7 +21,7 @@ pub fn settle(cli: &Cli, keep: bool) -> Status {
     };
     match outcome.verdict {
         Verdict::Applied | Verdict::RolledBack => {
-            println!("{}", outcome.message);
+            println!("changed\n{}", crate::visible::text(&outcome.message));
             Status::Ok
         }
         _ => {

@@ -171,8 +171,13 @@ pub fn service_action(cli: &Cli, action: ServiceAction, yes: bool) -> Status {
             }
         }
     }
+    let before = observed(&paths, action);
     match control::perform(&paths, action) {
-        Ok(done) => emit(&format!("{done}\n")),
+        Ok(done) => {
+            // For scripts and automation engines: did the service's state move?
+            let moved = action == Action::Restart || observed(&paths, action) != before;
+            emit(&format!("{}\n{done}\n", if moved { "changed" } else { "unchanged" }))
+        }
         Err(e) => {
             eprintln!("ftpconf: {}", e.message);
             if e.refused { Status::Refused } else { Status::Broken }
@@ -335,4 +340,21 @@ pub fn kick(cli: &Cli, target: Target, grace: u64, as_json: bool) -> Status {
         out += &format!("pid {} ({user}{from}): {outcome}\n", r.pid);
     }
     if emit(&out) == Status::Ok { exit } else { Status::Refused }
+}
+
+/// What `action` changes: whether proftpd runs, or whether it starts at boot.
+fn observed(paths: &crate::paths::Paths, action: Action) -> String {
+    match action {
+        Action::Enable | Action::Disable => service::systemd::unit(paths)
+            .ok()
+            .flatten()
+            .map_or_else(String::new, |unit| unit.enabled),
+        Action::Start | Action::Stop | Action::Restart => {
+            let running = matches!(
+                crate::proftpd::status::state(paths),
+                crate::proftpd::status::State::Running { .. }
+            );
+            running.to_string()
+        }
+    }
 }
