@@ -20,6 +20,8 @@ const ALL: &[Context] = &[
     Context::Certs(CertKeys::List),
     Context::Certs(CertKeys::Form),
     Context::Certs(CertKeys::Confirm),
+    Context::Page(crate::tui::log_page::TABLES),
+    Context::TypingPage(crate::tui::check_page::TABLES),
 ];
 
 fn contexts() -> Vec<Context> {
