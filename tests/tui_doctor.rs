@@ -166,6 +166,8 @@ fn a_wrong_password_fails_the_login_step_and_points_at_check_login() {
     assert_eq!(step_outcome(screen, "login"), Outcome::Fail);
     let shown = terminal.backend().to_string();
     assert!(shown.contains(&format!("FAIL Log in as {}", user.name)), "--ascii marks:\n{shown}");
+    assert!(shown.contains("cause: proftpd refused the login of"), "{shown}");
+    assert!(shown.contains("fix: `ftpconf check-login"), "{shown}");
     assert!(shown.contains("Ctrl-R: every reason this account may be refused"), "{shown}");
     assert!(!shown.contains('✗') && !shown.contains('✓'), "--ascii draws no check marks");
     // The password is masked on screen and never in the state's debug text.

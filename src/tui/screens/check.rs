@@ -42,8 +42,10 @@ pub fn draw(screen: &CheckScreen, timings: bool, theme: &Theme, area: Rect, fram
     let top_height = (top.len() as u16 + 1).max(TOP).min(inner.height);
     frame.render_widget(Paragraph::new(top), Rect { height: top_height, ..inner });
     let focused = if screen.focus == 0 { &screen.name } else { &screen.password };
+    // The name scrolls to keep the cursor in view; the stars stop at the box's end.
     let room = box_width.saturating_sub(1);
-    let x = focused.0.visual_cursor().min(room) as u16;
+    let scroll = if screen.focus == 0 { focused.0.visual_scroll(room) } else { 0 };
+    let x = focused.0.visual_cursor().saturating_sub(scroll).min(room) as u16;
     let cursor = Position::new(inner.x + 3 + LABEL as u16 + 1 + x, inner.y + screen.focus as u16);
     if cursor.x < inner.right() && cursor.y < inner.bottom() {
         frame.set_cursor_position(cursor);

@@ -13,7 +13,9 @@ use crate::tui::view::wrap;
 
 pub fn draw(screen: &LogScreen, theme: &Theme, area: Rect, frame: &mut Frame) {
     let explained = screen.lines.iter().filter(|l| l.explanation.is_some()).count();
-    let title = format!(" proftpd log: {} lines, {explained} explained ", screen.lines.len());
+    let count = screen.lines.len();
+    let s = if count == 1 { "" } else { "s" };
+    let title = format!(" proftpd log: {count} line{s}, {explained} explained ");
     let block = Block::bordered()
         .border_set(theme.symbols.border)
         .border_style(theme.border_focused)
