@@ -262,3 +262,86 @@ fn a_missing_log_is_said_and_the_settings_are_untouched() {
     assert!(shown.contains("No proftpd log yet"), "{shown}");
     assert_eq!(app.settings, Settings::default());
 }
+
+#[test]
+fn keys_work_while_a_check_waits_for_a_silent_server() {
+    // A port that accepts connections and never greets: the check's first step waits
+    // for its 5 s limit on the worker.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let sandbox = Sandbox::new();
+    let settings =
+        Settings { port: u32::from(silent.local_addr().unwrap().port()), ..sandbox.settings() };
+    sandbox.save_settings(&settings);
+    let mut app = editor(&sandbox.paths, Theme::color());
+    let mut terminal = test_terminal(80, 24);
+    let started = std::time::Instant::now();
+    let events = vec![key(KeyCode::Char('c')), key(KeyCode::Enter), key(KeyCode::Esc)];
+    drive(&mut terminal, &mut app, events);
+    assert_eq!(app.screen, Screen::Form, "Esc left while the check ran");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+}
+
+/// A finished check with a failed step, drawn from its state: marks, times, what was
+/// seen, cause and fix (deterministic, unlike a live run's ports).
+fn steps_screen(theme: Theme) -> Terminal<TestBackend> {
+    use ftpconf::proftpd::doctor::StepResult;
+    let sandbox = tui_support::Sandbox::new();
+    let mut app = sandbox.app_with(theme);
+    let step =
+        |step, title: &str, outcome, detail: &str, cause: Option<&str>, fix: Option<&str>| {
+            StepResult {
+                step,
+                title: title.into(),
+                outcome,
+                millis: 3,
+                detail: detail.into(),
+                cause: cause.map(str::to_owned),
+                fix: fix.map(str::to_owned),
+            }
+        };
+    let mut screen = CheckScreen::new();
+    screen.name.0 = "alice".into();
+    screen.password.0 = "hunter2".into();
+    screen.started();
+    screen.step(step(
+        "connect",
+        "Connect to 127.0.0.1 port 2121 and read the greeting",
+        Outcome::Ok,
+        "127.0.0.1:2121: 220 FTP Server ready.",
+        None,
+        None,
+    ));
+    screen.step(step("login", "Log in as alice", Outcome::Fail, "530 Login incorrect.", Some("proftpd refused the login of alice: wrong password, or the account may not log in"), Some("`ftpconf check-login alice` lists every reason an account is refused; `ftpconf log` shows proftpd's")));
+    screen.step(step(
+        "forward",
+        "Ports to forward for clients outside the LAN",
+        Outcome::Note,
+        "Ports to forward to this NAS: 2121 (control) and 40000-40019 (passive)",
+        None,
+        None,
+    ));
+    screen.finished(false);
+    app.screen = Screen::Check(screen);
+    let mut terminal = test_terminal(80, 24);
+    ftpconf::tui::draw(&mut terminal, &mut app).unwrap();
+    terminal
+}
+
+#[test]
+fn check_steps_snapshots_in_colour_and_monochrome_ascii() {
+    let terminal = steps_screen(Theme::color());
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("✓ Connect to") && shown.contains("✗ Log in as alice (3 ms)"));
+    assert!(!shown.contains("hunter2"), "{shown}");
+    insta::assert_snapshot!("check_steps_80x24", shown);
+    let buffer = terminal.backend().buffer();
+    assert!(buffer.content.iter().any(|c| c.fg == Color::Red), "the failure is red");
+
+    let terminal = steps_screen(Theme::new(true, true));
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("FAIL Log in as alice") && shown.contains("note Ports to forward"));
+    insta::assert_snapshot!("check_steps_ascii_mono_80x24", shown);
+    let buffer = terminal.backend().buffer();
+    assert!(buffer.content.iter().all(|c| c.fg == Color::Reset && c.bg == Color::Reset));
+    assert!(buffer.content.iter().all(|c| c.symbol().is_ascii()), "ASCII only");
+}
