@@ -202,3 +202,34 @@ impl Page for CheckScreen {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    use super::*;
+
+    fn typed(screen: &mut CheckScreen, text: &str) {
+        for c in text.chars() {
+            screen.type_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    #[test]
+    fn the_password_is_never_in_debug_and_control_characters_never_get_in() {
+        let mut screen = CheckScreen::new();
+        assert!(screen.credentials().is_none(), "no name: as configured");
+        typed(&mut screen, "alice");
+        screen.focus = 1;
+        typed(&mut screen, "s3cret\r");
+        assert_eq!(screen.paste("\r\nPASS x\r\n"), 0, "trimmed ends are not counted");
+        assert_eq!(screen.paste("a\rb"), 1);
+        let credentials = screen.credentials().expect("a name gives credentials");
+        assert_eq!(
+            (credentials.user.as_str(), credentials.password.as_str()),
+            ("alice", "s3cretPASS xab")
+        );
+        let debug = format!("{screen:?}");
+        assert!(!debug.contains("s3cret") && !debug.contains("alice"), "{debug}");
+    }
+}
