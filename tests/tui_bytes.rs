@@ -110,18 +110,6 @@ fn an_idle_editor_writes_nothing() {
         let mut terminal = fixed_terminal(loop_meter, 80, 24).unwrap();
         run_loop(&mut terminal, &mut app, received, false).map_err(|e| e.to_string())
     });
-    let settle = |meter: &Meter| {
-        // Wait until the loop has drawn what it was going to draw.
-        let mut last = meter.total();
-        loop {
-            std::thread::sleep(Duration::from_millis(100));
-            let now = meter.total();
-            if now == last && now > 0 {
-                return now;
-            }
-            last = now;
-        }
-    };
     let after_first_frame = settle(&meter);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(meter.total(), after_first_frame, "nothing is written while idle");
@@ -130,6 +118,50 @@ fn an_idle_editor_writes_nothing() {
     assert!(after_key > after_first_frame, "a key that moves the focus redraws");
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(meter.total(), after_key, "and then nothing again");
+    events.send(Ok(ctrl('q'))).unwrap();
+    editor.join().unwrap().unwrap();
+}
+
+/// Waits until the loop has drawn what it was going to draw; returns the bytes so far.
+fn settle(meter: &Meter) -> usize {
+    let mut last = meter.total();
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let now = meter.total();
+        if now == last && now > 0 {
+            return now;
+        }
+        last = now;
+    }
+}
+
+#[test]
+fn the_open_log_screen_writes_nothing_while_idle() {
+    let meter = Meter::default();
+    let (events, received) = mpsc::channel::<io::Result<Event>>();
+    let loop_meter = meter.clone();
+    let editor = std::thread::spawn(move || {
+        let sandbox = Sandbox::new();
+        let log = sandbox.paths.system_log();
+        std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+        let line = "2026-11-28 23:40:05,456 nas proftpd[1] nas: USER x: no such user found\n";
+        std::fs::write(&log, line.repeat(40)).unwrap();
+        let mut app = sandbox.app();
+        let mut terminal = fixed_terminal(loop_meter, 80, 24).unwrap();
+        run_loop(&mut terminal, &mut app, received, false).map_err(|e| e.to_string())
+    });
+    let first_frame = settle(&meter);
+    events.send(Ok(key(KeyCode::Char('l')))).unwrap();
+    let opened = settle(&meter);
+    eprintln!("bytes at 80x24: opening the Log screen {}", opened - first_frame);
+    assert!(opened > first_frame, "the Log screen is drawn");
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_eq!(meter.total(), opened, "the open Log screen writes nothing while idle");
+    events.send(Ok(key(KeyCode::Char('r')))).unwrap();
+    let reread = settle(&meter);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(meter.total(), reread, "nothing after reading again either");
+    events.send(Ok(key(KeyCode::Esc))).unwrap();
     events.send(Ok(ctrl('q'))).unwrap();
     editor.join().unwrap().unwrap();
 }

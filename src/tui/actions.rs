@@ -2,11 +2,13 @@
 //! editors); every other screen updates its own state and returns an [`Effect`].
 
 use super::app::{App, Confirm, ConfirmKind, Deferred, Screen};
+use super::check_page::CheckScreen;
 use super::dropdown::Dropdown;
 use super::editors::{is_multiline, is_typed};
 use super::effect::Effect;
 use super::help::HelpPage;
 use super::keys::Action;
+use super::log_page::LogScreen;
 use crate::settings::{Field, Kind, Mode, Value};
 
 impl App {
@@ -79,6 +81,8 @@ impl App {
                 return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::ResetDefaults, 1)));
             }
             Action::ManageCertificates => return Effect::OpenCertificates,
+            Action::OpenLog => return Effect::open(Screen::Log(LogScreen::open(&self.env.paths))),
+            Action::OpenCheck => return Effect::open(Screen::Check(CheckScreen::new())),
             _ => return Effect::None,
         }
         Effect::Redraw

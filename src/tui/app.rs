@@ -8,6 +8,8 @@ use crossterm::event::Event;
 
 use super::apply::{ApplyOptions, ApplyScreen, Job};
 use super::certs::CertManager;
+use super::check_job::CheckJob;
+use super::check_page::CheckScreen;
 pub use super::dialog::{Confirm, ConfirmKind};
 use super::dropdown::Dropdown;
 use super::editors::Editors;
@@ -15,6 +17,7 @@ use super::effect::Effect;
 use super::focus::{self, Focus};
 use super::help::HelpPage;
 use super::keys::{self, Action, Context, Typing};
+use super::log_page::LogScreen;
 use super::page::{Around, Shown};
 use super::review::Review;
 use super::theme::Theme;
@@ -130,6 +133,10 @@ screens! {
     Apply(ApplyScreen),
     /// Manage certificates (from the TLS tab).
     Certs(CertManager),
+    /// proftpd's log, explained.
+    Log(LogScreen),
+    /// The doctor's check, as a user or as configured.
+    Check(CheckScreen),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
@@ -167,6 +174,8 @@ pub struct App {
     pub disk: Fingerprint,
     /// A running apply or revert.
     pub(super) job: Option<Job>,
+    /// A running check (the Check screen shows it).
+    pub(super) check: Option<CheckJob>,
     /// An apply waiting for "keep" (timed confirmation).
     pub(super) pending: Unconfirmed,
     /// Unsaved edits of an earlier session, offered at start.
@@ -198,6 +207,7 @@ impl App {
             deferred: None,
             disk,
             job: None,
+            check: None,
             pending: Unconfirmed::default(),
             show_timings: true,
             draft: None,

@@ -4,6 +4,8 @@
 
 use std::time::{Duration, Instant};
 
+use super::app::Screen;
+use super::check_page::CheckScreen;
 use super::effect::Effect;
 use super::hints::{self, Hint};
 use super::keys::{self, Action, Context};
@@ -75,6 +77,11 @@ impl Page for ApplyScreen {
         match action {
             Action::Keep if self.confirming() => Effect::KeepPending,
             Action::RevertNow | Action::Cancel if self.confirming() => Effect::RevertPending,
+            // The check of what now serves, on its own screen (as `ftpconf check`).
+            Action::RunCheck if done => Effect::All(vec![
+                Effect::open(Screen::Check(CheckScreen::new())),
+                Effect::StartCheck,
+            ]),
             Action::Activate | Action::Cancel if done => match self.quit_after {
                 true => Effect::All(vec![Effect::Close, Effect::Quit]),
                 false => Effect::Close,
@@ -97,7 +104,11 @@ impl Page for ApplyScreen {
                 vec![h(keys::APPLY_ASKING, Action::Keep), h(keys::APPLY_ASKING, Action::RevertNow)]
             }
             Phase::Done(_) => {
-                vec![h(keys::APPLY_DONE, Action::Cancel), h(keys::SCROLL, Action::Up)]
+                vec![
+                    h(keys::APPLY_DONE, Action::Cancel),
+                    h(keys::SCROLL, Action::Up),
+                    h(keys::APPLY_DONE, Action::RunCheck),
+                ]
             }
         }
     }

@@ -34,6 +34,9 @@ pub enum Effect {
     KeepPending,
     RevertPending,
     OpenCertificates,
+    /// Run the doctor's check on the open Check screen, as the user its fields name (no
+    /// name: as configured).
+    StartCheck,
     /// Leave the certificate manager for the TLS tab (the store may have changed).
     CloseCertificates,
     /// Slow work, done after the next draw has said what it is waiting for.
@@ -87,6 +90,7 @@ impl App {
             Effect::KeepPending => return self.keep_pending(),
             Effect::RevertPending => return self.revert_pending(),
             Effect::OpenCertificates => self.open_certificates(),
+            Effect::StartCheck => self.start_check(),
             Effect::CloseCertificates => self.close_certificates(),
             Effect::Defer(work) => self.deferred = Some(work),
             Effect::Message(MessageKind::Info, text) => self.info(text),

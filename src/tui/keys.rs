@@ -66,6 +66,16 @@ pub enum Action {
     Yes,
     /// Open "Manage certificates".
     ManageCertificates,
+    /// Run the doctor's check (Apply page, Check screen).
+    RunCheck,
+    /// Check screen: whether the named account may log in (no password).
+    CheckLogin,
+    /// Open the Log screen (proftpd's log, explained).
+    OpenLog,
+    /// Open the Check screen (log in as a user).
+    OpenCheck,
+    /// Log screen: read the logs again.
+    Reread,
 }
 
 /// A dialog's answers; the letter on the button is only how to reach it.
@@ -123,6 +133,8 @@ pub enum Context {
     Certs(CertKeys),
     /// A screen that names its tables itself, e.g. `&[EVERYWHERE, BACK_OUT, SCROLL, MINE]`.
     Page(&'static [&'static [Binding]]),
+    /// The same, with text fields: keys its tables leave are typed.
+    TypingPage(&'static [&'static [Binding]]),
 }
 
 /// A key as the tables name it: its code, and whether Ctrl is held (Shift and Alt do
@@ -217,6 +229,8 @@ pub const FORM_COMMANDS: &[Binding] = &[
     bind(&[ch('r')], A::RevertField),
     bind(&[ch('d')], A::ResetDefaults),
     hint(&[ch('m')], A::ManageCertificates, "m", "certs"),
+    bind(&[ch('l')], A::OpenLog),
+    bind(&[ch('c')], A::OpenCheck),
 ];
 
 /// Inside a multi-line editor (other keys are typed).
@@ -266,6 +280,24 @@ pub const APPLY_ASKING: &[Binding] = &[
 pub const APPLY_DONE: &[Binding] = &[
     bind(&[key(K::Enter)], A::Activate),
     hint(&[key(K::Esc), ch('q'), ch('b')], A::Cancel, "Esc/Enter", "back to the form"),
+    hint(&[ch('t')], A::RunCheck, "t", "test FTP"),
+];
+
+/// The Log screen (with [`SCROLL`]).
+pub const LOG: &[Binding] = &[
+    hint(&[ch('r'), ctrl('r')], A::Reread, "r", "read again"),
+    hint(&[key(K::Esc), key(K::Backspace), ch('q'), ch('b')], A::Cancel, "Esc", "back"),
+];
+
+/// The Check screen: its fields take every other key.
+pub const CHECK: &[Binding] = &[
+    hint(&[key(K::Tab), key(K::Down)], A::NextField, "Tab", "field"),
+    bind(&[key(K::BackTab), key(K::Up)], A::PrevField),
+    hint(&[key(K::Enter), ctrl('s')], A::RunCheck, "Enter", "check"),
+    hint(&[ctrl('r')], A::CheckLogin, "^R", "reasons (no password)"),
+    hint(&[key(K::PageDown), ctrl('n')], A::PageDown, "^N/^P", "scroll"),
+    bind(&[key(K::PageUp), ctrl('p')], A::PageUp),
+    hint(&[key(K::Esc)], A::Cancel, "Esc", "back"),
 ];
 
 /// A question's buttons are picked with these, or with the letter on the button.
@@ -313,7 +345,7 @@ pub fn tables(context: Context) -> &'static [&'static [Binding]] {
         Context::Certs(CertKeys::List) => &[EVERYWHERE, BACK_OUT, SCROLL, CERT_LIST],
         Context::Certs(CertKeys::Form) => &[EVERYWHERE, BACK_OUT, CERT_FORM],
         Context::Certs(CertKeys::Confirm) => &[EVERYWHERE, BACK_OUT, CERT_CONFIRM],
-        Context::Page(tables) => tables,
+        Context::Page(tables) | Context::TypingPage(tables) => tables,
     }
 }
 
@@ -360,7 +392,9 @@ pub fn map(event: KeyEvent, context: Context) -> Option<Action> {
         Context::Form(_) if typed => Some(Action::Type(event)),
         // Letters a field can never contain keep their command meaning in it.
         Context::Form(_) => binding(key, Context::Form(Typing::No)).map(|b| b.action),
-        Context::MultiLine | Context::Certs(CertKeys::Form) => Some(Action::Type(event)),
+        Context::MultiLine | Context::Certs(CertKeys::Form) | Context::TypingPage(_) => {
+            Some(Action::Type(event))
+        }
         Context::Confirm(buttons) => match event.code {
             KeyCode::Char(c) => buttons
                 .iter()

@@ -20,6 +20,8 @@ const ALL: &[Context] = &[
     Context::Certs(CertKeys::List),
     Context::Certs(CertKeys::Form),
     Context::Certs(CertKeys::Confirm),
+    Context::Page(crate::tui::log_page::TABLES),
+    Context::TypingPage(crate::tui::check_page::TABLES),
 ];
 
 fn contexts() -> Vec<Context> {
@@ -209,6 +211,27 @@ mod mapping {
         let m = press(KeyCode::Char('m'));
         assert_eq!(map(m, Context::Form(Typing::Text)), Some(Action::Type(m)));
         assert_eq!(map(ctrl('o'), Context::Form(Typing::Text)), Some(Action::ManageCertificates));
+    }
+
+    #[test]
+    fn doctor_keys_on_the_form_the_apply_page_and_its_screens() {
+        let (c, l, t) =
+            (press(KeyCode::Char('c')), press(KeyCode::Char('l')), press(KeyCode::Char('t')));
+        assert_eq!(map(c, Context::Form(Typing::No)), Some(Action::OpenCheck));
+        assert_eq!(map(l, Context::Form(Typing::Digits)), Some(Action::OpenLog), "no digit");
+        assert_eq!(map(l, Context::Form(Typing::Text)), Some(Action::Type(l)));
+        assert_eq!(map(t, Context::Apply { confirming: false }), Some(Action::RunCheck));
+        assert_eq!(map(t, Context::Apply { confirming: true }), None, "not while asking");
+        let check = Context::TypingPage(crate::tui::check_page::TABLES);
+        assert_eq!(map(c, check), Some(Action::Type(c)), "letters are typed in its fields");
+        assert_eq!(map(press(KeyCode::Enter), check), Some(Action::RunCheck));
+        assert_eq!(map(ctrl('r'), check), Some(Action::CheckLogin));
+        assert_eq!(map(ctrl('n'), check), Some(Action::PageDown));
+        assert_eq!(map(ctrl('c'), check), Some(Action::Cancel));
+        let log = Context::Page(crate::tui::log_page::TABLES);
+        assert_eq!(map(press(KeyCode::Char('r')), log), Some(Action::Reread));
+        assert_eq!(map(press(KeyCode::Char('j')), log), Some(Action::Down));
+        assert_eq!(map(press(KeyCode::Char('x')), log), None);
     }
 
     #[test]

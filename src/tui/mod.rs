@@ -20,6 +20,8 @@ pub mod apply;
 pub mod apply_page;
 pub mod backend;
 pub mod certs;
+pub mod check_job;
+pub mod check_page;
 pub mod dialog;
 pub mod draft;
 pub mod draft_offer;
@@ -33,6 +35,7 @@ pub mod hints;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod log_page;
 pub mod page;
 pub mod paste;
 pub mod review;
@@ -190,7 +193,7 @@ where
             }
             continue;
         }
-        let redraw = match source.next(app.deadline())? {
+        let redraw = match source.next(app.wake_at())? {
             Input::Event(event) => {
                 if let Event::Resize(cols, rows) = event
                     && !fixed_size
@@ -211,6 +214,8 @@ where
             }
             Input::End => break,
         };
+        // A running check's steps are taken in between keys (which keep working).
+        let redraw = app.poll_check() | redraw;
         if redraw {
             draw(terminal, app)?;
         }

@@ -18,6 +18,10 @@ impl App {
                 let field = *field;
                 self.paste_into(field, text)
             }
+            Screen::Check(check) => {
+                let label = if check.focus == 0 { "Name" } else { "Password" };
+                Some((label, check.paste(text)))
+            }
             Screen::Certs(manager) => match &mut manager.mode {
                 Mode::Form(form) => form.paste(text).map(|n| (form.rows[form.focus].label, n)),
                 _ => None,

@@ -58,6 +58,9 @@ pub struct Symbols {
     pub step_ok: &'static str,
     pub step_failed: &'static str,
     pub step_running: &'static str,
+    /// Check steps: worth knowing (not a failure), not run.
+    pub step_note: &'static str,
+    pub step_skipped: &'static str,
 }
 
 /// `+`, `-` and `|` borders for terminals without line-drawing characters.
@@ -86,6 +89,8 @@ impl Symbols {
         step_ok: "✓",
         step_failed: "✗",
         step_running: "…",
+        step_note: "i",
+        step_skipped: "-",
     };
 
     pub const ASCII: Symbols = Symbols {
@@ -101,6 +106,8 @@ impl Symbols {
         step_ok: "ok",
         step_failed: "FAIL",
         step_running: "..",
+        step_note: "note",
+        step_skipped: "skip",
     };
 }
 

@@ -2,10 +2,12 @@
 
 pub mod apply;
 pub mod certs;
+pub mod check;
 pub mod confirm;
 pub mod dropdown;
 pub mod form;
 pub mod help;
+pub mod log;
 pub mod review;
 
 use ratatui::Frame;
