@@ -79,6 +79,7 @@ impl App {
                 return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::ResetDefaults, 1)));
             }
             Action::ManageCertificates => return Effect::OpenCertificates,
+            Action::Service(_) => self.open_service(),
             _ => return Effect::None,
         }
         Effect::Redraw

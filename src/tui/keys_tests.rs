@@ -20,6 +20,8 @@ const ALL: &[Context] = &[
     Context::Certs(CertKeys::List),
     Context::Certs(CertKeys::Form),
     Context::Certs(CertKeys::Confirm),
+    Context::Page(SERVICE_PAGE),
+    Context::Page(SERVICE_ASKING),
 ];
 
 fn contexts() -> Vec<Context> {

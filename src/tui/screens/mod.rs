@@ -7,6 +7,7 @@ pub mod dropdown;
 pub mod form;
 pub mod help;
 pub mod review;
+pub mod service;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

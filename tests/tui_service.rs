@@ -1,0 +1,209 @@
+//! The editor's Service screen against the real proftpd with real FTP clients, driven by
+//! keys through the real event loop (TestBackend, 80x24): the state and who is
+//! connected, kicking one session while another stays, stop asking first and naming
+//! whom it cuts, stop and start from the screen, and snapshots in colour and in
+//! NO_COLOR + ASCII.
+
+mod common;
+mod service_support;
+mod tui_support;
+
+use std::time::{Duration, Instant};
+
+use common::apply::{DaemonGuard, running_pid};
+use common::users::User;
+use common::{Sandbox, ftp, proftpd_binary};
+use crossterm::event::{Event, KeyCode};
+use ftpconf::proftpd::service;
+use ftpconf::settings::store;
+use ftpconf::tui::app::Screen;
+use ftpconf::tui::{App, Environment, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tui_support::{drive, key, test_terminal};
+
+/// An editor on the sandbox with stable host and file texts.
+fn editor(sandbox: &Sandbox, theme: Theme) -> App {
+    let file = sandbox.paths.settings_file();
+    let mut env = Environment::new(&sandbox.paths, &file);
+    env.host = "nas".into();
+    env.file_label = "/etc/ftpconf/ftpconf.toml".into();
+    let settings = store::load(&file).expect("settings load");
+    App::new(env, settings, theme)
+}
+
+fn press(c: char) -> Event {
+    key(KeyCode::Char(c))
+}
+
+/// Waits until proftpd lists exactly `users` as logged in (10 s at most).
+fn logged_in(sandbox: &Sandbox, users: &[&str]) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let list = service::sessions(&sandbox.paths).expect("sessions");
+        let mut names: Vec<&str> = list.iter().filter_map(|s| s.user.as_deref()).collect();
+        names.sort_unstable();
+        let mut wanted = users.to_vec();
+        wanted.sort_unstable();
+        if names == wanted && list.len() == users.len() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never saw {users:?} logged in: {list:#?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A running proftpd (stopped on drop) with `n` users logged in over real FTP.
+struct Served {
+    sandbox: Sandbox,
+    port: u16,
+    users: Vec<User>,
+    clients: Vec<suppaftp::FtpStream>,
+    master: u32,
+    _guard: DaemonGuard,
+}
+
+fn served(n: usize) -> Served {
+    proftpd_binary();
+    let sandbox = Sandbox::new();
+    let home = sandbox.mkdir("home");
+    let users: Vec<User> = (0..n).map(|_| User::create(&home, true)).collect();
+    let settings = service_support::settings(&sandbox);
+    let (guard, master) = service_support::serve(&sandbox, &settings);
+    let port = u16::try_from(settings.port).unwrap();
+    let clients = users.iter().map(|u| ftp::login(port, &u.name, &u.password)).collect();
+    let names: Vec<&str> = users.iter().map(|u| u.name.as_str()).collect();
+    logged_in(&sandbox, &names);
+    Served { sandbox, port, users, clients, master, _guard: guard }
+}
+
+fn question(app: &App) -> Option<String> {
+    match &app.screen {
+        Screen::Service(screen) => screen.asking.as_ref().map(|q| q.text.clone()),
+        _ => panic!("not on the Service screen"),
+    }
+}
+
+#[test]
+fn the_service_screen_shows_sessions_kicks_one_and_asks_before_stopping() {
+    let mut s = served(2);
+    let (alice, bob) = (&s.users[0], &s.users[1]);
+    let mut app = editor(&s.sandbox, Theme::color());
+    let mut terminal = test_terminal(80, 24);
+    drive(&mut terminal, &mut app, vec![press('v')]);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains(&format!("running (pid {}", s.master)), "{screen}");
+    assert!(
+        screen.contains(&format!("proftpd running (pid {}), 2 sessions", s.master)),
+        "{screen}"
+    );
+    assert!(screen.contains("Sessions: 2"), "{screen}");
+    for user in [alice, bob] {
+        let row = screen.lines().find(|l| l.contains(&user.name)).expect("a row per user");
+        assert!(row.contains("127.0.0.1") && row.contains("idle"), "{row}");
+    }
+
+    // Highlight alice, kick: asked first, then she is gone and bob stays.
+    let index = match &app.screen {
+        Screen::Service(screen) => screen
+            .sessions
+            .as_ref()
+            .unwrap()
+            .iter()
+            .position(|x| x.user.as_deref() == Some(alice.name.as_str()))
+            .unwrap(),
+        _ => unreachable!(),
+    };
+    let mut keys = vec![key(KeyCode::Down); index];
+    keys.push(press('K'));
+    drive(&mut terminal, &mut app, keys);
+    let asked = question(&app).expect("kick asks first");
+    assert!(asked.contains(&format!("{}@127.0.0.1", alice.name)), "{asked}");
+    assert!(terminal.backend().to_string().contains("Are you sure?"));
+    drive(&mut terminal, &mut app, vec![press('y')]);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains(&format!("Ended the session of {}@127.0.0.1", alice.name)), "{screen}");
+    assert!(screen.contains("Sessions: 1"), "{screen}");
+    assert!(s.clients[0].noop().is_err(), "alice is still connected");
+    assert!(s.clients[1].noop().is_ok(), "bob was disconnected too");
+    assert!(screen.contains(&format!("proftpd running (pid {}), 1 session", s.master)));
+
+    // Stop asks and names whom it cuts; "no" leaves everything as it was.
+    drive(&mut terminal, &mut app, vec![press('x')]);
+    let asked = question(&app).expect("stop asks first");
+    let bob_at = format!("{}@127.0.0.1", bob.name);
+    assert!(asked.contains("ends 1 connected session") && asked.contains(&bob_at), "{asked}");
+    drive(&mut terminal, &mut app, vec![press('n')]);
+    assert_eq!(question(&app), None);
+    assert_eq!(running_pid(&s.sandbox.paths), Some(s.master));
+    assert!(s.clients[1].noop().is_ok(), "a stop that was declined cut bob");
+
+    // Yes stops it (bob is cut), and s + y starts it again.
+    drive(&mut terminal, &mut app, vec![press('x'), press('y')]);
+    let screen = terminal.backend().to_string();
+    assert_eq!(running_pid(&s.sandbox.paths), None, "{screen}");
+    assert!(screen.contains("stopped") && screen.contains("proftpd not running"), "{screen}");
+    assert!(screen.contains("Stop: "), "the result is shown: {screen}");
+    assert!(s.clients[1].noop().is_err(), "bob survived the stop");
+    drive(&mut terminal, &mut app, vec![press('s')]);
+    assert!(question(&app).expect("start asks first").contains("Start proftpd?"));
+    drive(&mut terminal, &mut app, vec![press('y')]);
+    let screen = terminal.backend().to_string();
+    let pid = running_pid(&s.sandbox.paths).expect("started from the screen");
+    assert!(screen.contains(&format!("running (pid {pid}")), "{screen}");
+    assert!(ftp::try_login(s.port, &bob.name, &bob.password).is_ok(), "bob cannot log in");
+    // Esc goes back to the form.
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Esc)]);
+    assert_eq!(app.screen, Screen::Form);
+}
+
+/// The screen with user names replaced, every run of digits as one `#` and runs of
+/// blanks as two, so pids, ports, times and column padding do not change it.
+fn normalized(terminal: &Terminal<TestBackend>, names: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for line in terminal.backend().to_string().lines() {
+        let mut line = line.to_owned();
+        for (name, shown) in names {
+            line = line.replace(name, shown);
+        }
+        let mut collapsed = String::new();
+        for c in line.chars() {
+            let last = collapsed.chars().last();
+            let blanks = collapsed.ends_with("  ");
+            match c {
+                '0'..='9' if last == Some('#') => {}
+                '0'..='9' => collapsed.push('#'),
+                ' ' if blanks => {}
+                c => collapsed.push(c),
+            }
+        }
+        out.push_str(&collapsed);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn service_screen_snapshots_in_colour_and_no_color_ascii() {
+    let s = served(1);
+    let names = [(s.users[0].name.as_str(), "alice")];
+    for (name, theme) in [("colour", Theme::color()), ("no_color_ascii", Theme::new(true, true))] {
+        let mut app = editor(&s.sandbox, theme);
+        let mut terminal = test_terminal(80, 24);
+        drive(&mut terminal, &mut app, vec![press('v')]);
+        insta::assert_snapshot!(format!("service_{name}_80x24"), normalized(&terminal, &names));
+        let cells = terminal.backend().buffer().content();
+        let coloured = cells.iter().any(|c| c.fg != ratatui::style::Color::Reset);
+        assert_eq!(coloured, name == "colour", "colour only in colour");
+        if name != "colour" {
+            let text = terminal.backend().to_string();
+            assert!(!text.contains(['│', '─', '┌', '▾', '…']), "ASCII only: {text}");
+        }
+        // The question, over the screen.
+        drive(&mut terminal, &mut app, vec![press('x')]);
+        insta::assert_snapshot!(
+            format!("service_stop_{name}_80x24"),
+            normalized(&terminal, &names)
+        );
+    }
+}
