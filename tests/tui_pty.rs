@@ -7,7 +7,7 @@ mod pty_support;
 
 use ftpconf::proftpd::System;
 use ftpconf::settings::{Mode, Rate, TlsPolicy, store};
-use pty_support::{Session, assert_restored};
+use pty_support::{Session, assert_restored, writes_colour};
 
 #[test]
 fn type_save_and_quit_in_a_real_terminal() {
@@ -74,20 +74,6 @@ fn size_flag_overrides_and_sigterm_restores_the_terminal() {
     assert!(!status.success(), "exits with 128+SIGTERM");
     assert_restored(&s.bytes());
     assert!(!root.path().join("etc/ftpconf/ftpconf.toml").exists(), "nothing saved");
-}
-
-/// Whether `output` sets a colour (an SGR with a 30–49 or 90–107 parameter).
-fn writes_colour(output: &str) -> bool {
-    output.split("\x1b[").skip(1).any(|sequence| {
-        let Some(end) = sequence.find(|c: char| !c.is_ascii_digit() && c != ';') else {
-            return false;
-        };
-        sequence[end..].starts_with('m')
-            && sequence[..end]
-                .split(';')
-                .filter_map(|p| p.parse::<u16>().ok())
-                .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107))
-    })
 }
 
 /// Keys as a terminal sends them.

@@ -5,6 +5,7 @@
 //! NO_COLOR + ASCII.
 
 mod common;
+mod pty_support;
 mod service_support;
 mod tui_support;
 
@@ -206,4 +207,52 @@ fn service_screen_snapshots_in_colour_and_no_color_ascii() {
             normalized(&terminal, &names)
         );
     }
+}
+
+/// Bytes the program writes during `wait`.
+fn written_during(session: &pty_support::Session, wait: Duration) -> usize {
+    let before = session.bytes().len();
+    std::thread::sleep(wait);
+    session.bytes().len() - before
+}
+
+#[test]
+fn the_real_binary_shows_the_service_at_80x24_and_writes_nothing_while_idle() {
+    let s = served(1);
+    let alice = &s.users[0];
+    let root = s.sandbox.dir.path();
+    let mut pty = pty_support::Session::start_with(root, 24, 80, &["--ascii"], true);
+    let form = pty.wait_for(&format!("proftpd running (pid {}), 1 session", s.master), 24, 80);
+    assert!(form.contains("General"), "{form}");
+    // Let the first frame finish, then measure: the form idle, the screen opened, idle.
+    std::thread::sleep(Duration::from_millis(300));
+    let idle_form = written_during(&pty, Duration::from_millis(500));
+    let before = pty.bytes().len();
+    pty.send(b"v");
+    let screen = pty.wait_for("Sessions: 1", 24, 80);
+    std::thread::sleep(Duration::from_millis(300));
+    let opened = pty.bytes().len() - before;
+    let row = screen.lines().find(|l| l.contains(&alice.name)).expect("alice's row");
+    assert!(row.contains("127.0.0.1") && row.contains("idle"), "{screen}");
+    assert!(screen.contains(&format!("running (pid {}", s.master)), "{screen}");
+    let idle_screen = written_during(&pty, Duration::from_millis(2500));
+    // Auto-refresh on: the uptime and idle counters change, and only they are written.
+    pty.send(b"t");
+    std::thread::sleep(Duration::from_millis(300));
+    let auto = written_during(&pty, Duration::from_millis(4100));
+    eprintln!(
+        "pty 80x24 NO_COLOR --ascii: form idle {idle_form} B, opening the Service screen \
+         {opened} B, its idle 2.5 s {idle_screen} B, 4.1 s with auto-refresh {auto} B"
+    );
+    assert_eq!((idle_form, idle_screen), (0, 0), "an idle editor writes nothing");
+    assert!(auto > 0 && auto < 400, "auto-refresh writes only what changed ({auto} B)");
+    pty.send(b"\x1b");
+    let form = pty.wait_for("+ General", 24, 80);
+    assert!(form.contains("no unsaved changes"), "no message outlives the screen: {form}");
+    pty.send(b"q");
+    assert!(pty.wait_exit().success());
+    pty_support::assert_restored(&pty.bytes());
+    let output = String::from_utf8_lossy(&pty.bytes()).into_owned();
+    assert!(!pty_support::writes_colour(&output), "NO_COLOR: no colour written");
+    assert!(!output.contains(['│', '─', '┌']), "--ascii: no box characters");
 }

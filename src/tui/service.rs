@@ -190,18 +190,15 @@ impl Page for ServiceScreen {
             Action::Cancel => Effect::Close,
             Action::Up => self.select(-1),
             Action::Down => self.select(1),
+            // The screen says when it read the state (a status message would outlive it).
             Action::Service(Command::Refresh) => {
                 self.refresh(paths);
-                Effect::info(format!("Read at {}", service::text::clock(self.read_at)))
+                Effect::Redraw
             }
             Action::Service(Command::AutoRefresh) => {
                 let on = !self.auto_refresh();
                 self.next_refresh = on.then(|| Instant::now() + AUTO_EVERY);
-                Effect::info(if on {
-                    "Refreshing every 2 s while this screen is open (t: off)"
-                } else {
-                    "Auto-refresh off; r refreshes"
-                })
+                Effect::Redraw
             }
             Action::Service(command) => self.ask(command, paths),
             other => Effect::redraw_if(self.scroll.update(other).is_some()),

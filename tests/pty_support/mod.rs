@@ -151,3 +151,17 @@ pub fn greets(port: u16) -> bool {
     let mut reply = [0u8; 3];
     conn.read_exact(&mut reply).is_ok() && &reply == b"220"
 }
+
+/// Whether `output` sets a colour (an SGR with a 30–49 or 90–107 parameter).
+pub fn writes_colour(output: &str) -> bool {
+    output.split("\x1b[").skip(1).any(|sequence| {
+        let Some(end) = sequence.find(|c: char| !c.is_ascii_digit() && c != ';') else {
+            return false;
+        };
+        sequence[end..].starts_with('m')
+            && sequence[..end]
+                .split(';')
+                .filter_map(|p| p.parse::<u16>().ok())
+                .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107))
+    })
+}

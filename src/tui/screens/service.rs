@@ -91,11 +91,12 @@ fn lines(
     for problem in &st.problems {
         fact("!", visible::line(problem).into_owned(), theme.error);
     }
+    // The read time only while it changes on a key: auto-refresh would rewrite it each time.
     let refresh = match screen.next_refresh {
-        Some(_) => "every 2 s while open (t: off)",
-        None => "when you press r (t: every 2 s)",
+        Some(_) => "every 2 s while open (t: off)".to_owned(),
+        None => format!("read at {}; r again, t every 2 s", clock(screen.read_at)),
     };
-    fact("refresh", refresh.into(), theme.muted);
+    fact("refresh", refresh, theme.muted);
     match (&screen.busy, &screen.result) {
         (Some(busy), _) => fact("now", busy.clone(), theme.info),
         (None, Some((true, text))) => fact("done", visible::line(text).into_owned(), theme.info),
