@@ -9,6 +9,9 @@ mod pty_support;
 mod service_support;
 mod tui_support;
 
+use std::collections::VecDeque;
+use std::io;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::apply::{DaemonGuard, running_pid};
@@ -18,7 +21,7 @@ use crossterm::event::{Event, KeyCode};
 use ftpconf::proftpd::service;
 use ftpconf::settings::store;
 use ftpconf::tui::app::Screen;
-use ftpconf::tui::{App, Environment, Theme};
+use ftpconf::tui::{App, Environment, EventSource, Input, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tui_support::{drive, key, test_terminal};
@@ -65,11 +68,16 @@ struct Served {
 }
 
 fn served(n: usize) -> Served {
+    served_with(n, |_| {})
+}
+
+fn served_with(n: usize, tweak: impl FnOnce(&mut ftpconf::settings::Settings)) -> Served {
     proftpd_binary();
     let sandbox = Sandbox::new();
     let home = sandbox.mkdir("home");
     let users: Vec<User> = (0..n).map(|_| User::create(&home, true)).collect();
-    let settings = service_support::settings(&sandbox);
+    let mut settings = service_support::settings(&sandbox);
+    tweak(&mut settings);
     let (guard, master) = service_support::serve(&sandbox, &settings);
     let port = u16::try_from(settings.port).unwrap();
     let clients = users.iter().map(|u| ftp::login(port, &u.name, &u.password)).collect();
@@ -158,11 +166,14 @@ fn the_service_screen_shows_sessions_kicks_one_and_asks_before_stopping() {
     assert_eq!(app.screen, Screen::Form);
 }
 
-/// The screen with user names replaced, every run of digits as one `#` and runs of
-/// blanks as two, so pids, ports, times and column padding do not change it.
+/// The screen with user names replaced, every run of digits as one `#`, runs of blanks
+/// as two and the title without the file label, so pids, ports, times and column
+/// padding do not change it.
 fn normalized(terminal: &Terminal<TestBackend>, names: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for line in terminal.backend().to_string().lines() {
+        // The title's end (the file label) moves with the pid's length: cut it.
+        let line = line.find(" /etc/").map_or(line, |at| &line[..at]);
         let mut line = line.to_owned();
         for (name, shown) in names {
             line = line.replace(name, shown);
@@ -255,4 +266,102 @@ fn the_real_binary_shows_the_service_at_80x24_and_writes_nothing_while_idle() {
     let output = String::from_utf8_lossy(&pty.bytes()).into_owned();
     assert!(!pty_support::writes_colour(&output), "NO_COLOR: no colour written");
     assert!(!output.contains(['│', '─', '┌']), "--ascii: no box characters");
+}
+
+/// Keys, then `ticks` timed wake-ups (auto-refresh) as a user who waits, then the end.
+struct Waiting {
+    keys: VecDeque<Event>,
+    ticks: usize,
+}
+
+impl EventSource for Waiting {
+    fn next(&mut self, deadline: Option<Instant>) -> io::Result<Input> {
+        if let Some(event) = self.keys.pop_front() {
+            return Ok(Input::Event(event));
+        }
+        match deadline {
+            Some(at) if self.ticks > 0 => {
+                self.ticks -= 1;
+                std::thread::sleep(at.saturating_duration_since(Instant::now()));
+                Ok(Input::Timeout)
+            }
+            _ => Ok(Input::End),
+        }
+    }
+}
+
+fn transfer_bytes(app: &App) -> u64 {
+    match &app.screen {
+        Screen::Service(screen) => {
+            let list = screen.sessions.as_ref().expect("sessions");
+            list.iter().find_map(|s| s.transfer.as_ref()).map_or(0, |t| t.bytes)
+        }
+        _ => panic!("not on the Service screen"),
+    }
+}
+
+#[test]
+fn watch_a_throttled_download_with_auto_refresh_and_kick_it_from_the_screen() {
+    let mut s = served_with(2, |settings| settings.local_download = ftpconf::settings::Rate(128));
+    let alice = &s.users[0];
+    std::fs::write(alice.home.join("big.bin"), vec![7u8; 4 * 1024 * 1024]).unwrap();
+    let url = format!("ftp://127.0.0.1:{}/big.bin", s.port);
+    let mut curl = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "--user", &format!("{}:{}", alice.name, alice.password)])
+        .arg(&url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("curl is needed for this test");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !service::sessions(&s.sandbox.paths)
+        .unwrap()
+        .iter()
+        .any(|x| x.transfer.as_ref().is_some_and(|t| t.bytes > 0))
+    {
+        assert!(Instant::now() < deadline, "the download never showed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    let mut app = editor(&s.sandbox, Theme::color());
+    let mut terminal = test_terminal(80, 24);
+    drive(&mut terminal, &mut app, vec![press('v')]);
+    let first = transfer_bytes(&app);
+    let screen = terminal.backend().to_string();
+    let lines: Vec<&str> = screen.lines().collect();
+    let row = lines.iter().position(|l| l.contains("RETR big.bin")).expect("the download");
+    assert!(lines[row].contains(&alice.name), "{screen}");
+    assert!(
+        lines[row + 1].contains("of 4.0 MiB (") && lines[row + 1].contains("KiB/s"),
+        "{screen}"
+    );
+    // Auto-refresh on, two wake-ups: the screen follows the transfer without a key.
+    let keys = Waiting { keys: VecDeque::from([press('t')]), ticks: 2 };
+    ftpconf::tui::run_with(&mut terminal, &mut app, &mut { keys }, false).expect("loop");
+    let later = transfer_bytes(&app);
+    assert!(later > first, "the refreshes did not follow the transfer ({first} -> {later})");
+    let screen = terminal.backend().to_string();
+    let shown = service::text::size(later);
+    assert!(screen.contains(&format!("{shown} of 4.0 MiB")), "the screen shows {shown}: {screen}");
+    assert!(screen.contains("every 2 s while open"), "{screen}");
+
+    // Kick the download (highlighted: it is alice's); bob stays connected.
+    let index = match &app.screen {
+        Screen::Service(screen) => {
+            screen.sessions.as_ref().unwrap().iter().position(|x| x.transfer.is_some())
+        }
+        _ => None,
+    }
+    .expect("the download's session");
+    let mut keys = vec![key(KeyCode::Char('t')), key(KeyCode::Home)];
+    keys.extend(vec![key(KeyCode::Down); index]);
+    keys.extend([press('K'), press('y')]);
+    drive(&mut terminal, &mut app, keys);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains(&format!("Ended the session of {}@", alice.name)), "{screen}");
+    let status = curl.wait().expect("curl ends");
+    assert!(!status.success(), "the download was not cut");
+    for client in &mut s.clients {
+        assert!(client.noop().is_ok(), "an idle session was cut with the download");
+    }
 }

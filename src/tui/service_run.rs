@@ -155,3 +155,26 @@ fn kicked(who: &str, results: &[KickResult]) -> (bool, String) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proftpd::service::pending::PendingConfirmation;
+
+    #[test]
+    fn the_title_says_running_sessions_and_an_unconfirmed_apply() {
+        let mut brief = Brief { running: None, sessions: Some(0), pending_confirmation: None };
+        assert_eq!(title(&brief), "proftpd not running");
+        brief.running = Some(812);
+        assert_eq!(title(&brief), "proftpd running (pid 812), 0 sessions");
+        brief.sessions = Some(1);
+        assert_eq!(title(&brief), "proftpd running (pid 812), 1 session");
+        brief.sessions = None;
+        brief.pending_confirmation = Some(PendingConfirmation {
+            backup: "20261129-001500-000".into(),
+            since: None,
+            deadline: Some(1_795_910_669), // 2026-11-29 00:04:29 UTC
+        });
+        assert_eq!(title(&brief), "proftpd running (pid 812), unconfirmed: reverts 00:04:29 UTC");
+    }
+}

@@ -1,7 +1,7 @@
 //! How service facts read for people, shared by `ftpconf status`/`sessions` and the
 //! editor's Service screen. Client-chosen text is escaped ([`crate::visible::line`]).
 
-use super::sessions::{Activity, Session};
+use super::sessions::{Activity, Session, Transfer};
 use crate::visible;
 
 /// "2026-11-28 23:05:45 UTC".
@@ -71,5 +71,35 @@ pub fn doing(s: &Session) -> String {
                 .unwrap_or_default();
             format!("{} ({bytes} B{percent}{rate})", what())
         }
+    }
+}
+
+/// "512 B", "16 KiB", "1.5 MiB", "2.0 GiB".
+pub fn size(bytes: u64) -> String {
+    const KIB: u64 = 1024;
+    match bytes {
+        b if b < KIB => format!("{b} B"),
+        b if b < KIB * KIB => format!("{} KiB", b / KIB),
+        b if b < KIB * KIB * KIB => format!("{:.1} MiB", b as f64 / (KIB * KIB) as f64),
+        b => format!("{:.1} GiB", b as f64 / (KIB * KIB * KIB) as f64),
+    }
+}
+
+/// A transfer in a few words: "16 KiB of 4.0 MiB (0%), 128 KiB/s".
+pub fn progress(t: &Transfer) -> String {
+    let of = t.size.map(|s| format!(" of {}", size(s))).unwrap_or_default();
+    let percent = t.percent.map(|p| format!(" ({p}%)")).unwrap_or_default();
+    let rate = t.bytes_per_second.map(|r| format!(", {}/s", size(r))).unwrap_or_default();
+    format!("{}{of}{percent}{rate}", size(t.bytes))
+}
+
+/// [`doing`] without the transfer's numbers (shown apart by [`progress`]).
+pub fn command(s: &Session) -> String {
+    match (s.activity, &s.command) {
+        (Activity::Download | Activity::Upload | Activity::Command, Some(command)) => {
+            let arg = s.argument.as_deref().map(|a| format!(" {}", visible::line(a)));
+            format!("{}{}", visible::line(command), arg.unwrap_or_default())
+        }
+        _ => doing(s),
     }
 }

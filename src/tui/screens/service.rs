@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::proftpd::service::drift::ConfigVerdict;
-use crate::proftpd::service::text::{clock, doing, span, utc};
+use crate::proftpd::service::text::{clock, command, progress, span, utc};
 use crate::proftpd::service::{RunState, ServiceStatus, Session};
 use crate::tui::page::{Draw, Look};
 use crate::tui::service::ServiceScreen;
@@ -18,6 +18,8 @@ use crate::visible;
 
 /// The label column.
 const LABEL: usize = 12;
+/// Where a transfer's line starts (under USER: room for its numbers at 80 columns).
+const TRANSFER: usize = 3 + 8;
 
 pub fn draw(screen: &ServiceScreen, theme: &Theme, area: Rect, frame: &mut Frame) {
     let width = area.width.saturating_sub(2) as usize;
@@ -159,6 +161,11 @@ fn sessions(
         let pointer = if is_selected { " > " } else { "   " };
         let style = if is_selected { theme.value_focused } else { theme.value };
         out.push(Line::styled(fit(&format!("{pointer}{text}"), width, theme), style));
+        // A transfer's numbers on a line of their own.
+        if let Some(transfer) = &session.transfer {
+            let text = format!("{:TRANSFER$}{} {}", "", theme.symbols.arrow, progress(transfer));
+            out.push(Line::styled(fit(&text, width, theme), style));
+        }
     }
     selected
 }
@@ -176,7 +183,7 @@ fn row(s: &Session, now: i64, theme: &Theme) -> String {
         cut(&user, 12, theme),
         cut(&visible::line(&s.client_address), 16, theme),
         connected,
-        doing(s)
+        command(s)
     )
 }
 
