@@ -23,7 +23,8 @@ enum Done {
 }
 
 /// The title line's words for the service: "proftpd running (pid 812), 2 sessions",
-/// "proftpd not running", with a timed confirmation that still waits and its deadline.
+/// "proftpd not running", and ", reverts 12:04:29 UTC" while a timed confirmation waits
+/// (short: with "ftpconf │ HOST │" in front it must fit in 80 columns).
 pub fn title(brief: &Brief) -> String {
     let mut text = match brief.running {
         Some(pid) => format!("proftpd running (pid {pid})"),
@@ -37,7 +38,7 @@ pub fn title(brief: &Brief) -> String {
     }
     if let Some(pending) = &brief.pending_confirmation {
         text += &match pending.deadline {
-            Some(at) => format!(", unconfirmed: reverts {}", clock(at)),
+            Some(at) => format!(", reverts {}", clock(at)),
             None => ", unconfirmed".to_owned(),
         };
     }
@@ -175,6 +176,6 @@ mod tests {
             since: None,
             deadline: Some(1_795_910_669), // 2026-11-29 00:04:29 UTC
         });
-        assert_eq!(title(&brief), "proftpd running (pid 812), unconfirmed: reverts 00:04:29 UTC");
+        assert_eq!(title(&brief), "proftpd running (pid 812), reverts 00:04:29 UTC");
     }
 }
