@@ -7,6 +7,7 @@ use super::editors::{is_multiline, is_typed};
 use super::effect::Effect;
 use super::help::HelpPage;
 use super::keys::Action;
+use super::service::ServiceScreen;
 use crate::settings::{Field, Kind, Mode, Value};
 
 impl App {
@@ -79,7 +80,9 @@ impl App {
                 return Effect::open(Screen::Confirm(Confirm::new(ConfirmKind::ResetDefaults, 1)));
             }
             Action::ManageCertificates => return Effect::OpenCertificates,
-            Action::Service(_) => self.open_service(),
+            Action::Service(_) => {
+                return Effect::open(Screen::Service(ServiceScreen::read(&self.env.paths)));
+            }
             _ => return Effect::None,
         }
         Effect::Redraw

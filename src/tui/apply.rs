@@ -170,7 +170,8 @@ impl App {
         true
     }
 
-    /// When the loop must wake up without a key: the confirmation deadline.
+    /// When the loop must wake up without a key: the confirmation deadline, or the open
+    /// Service screen's next refresh (auto-refresh on).
     pub fn deadline(&self) -> Option<Instant> {
         match &self.screen {
             Screen::Apply(ApplyScreen { phase: Phase::Confirming { deadline, .. }, .. }) => {
@@ -180,7 +181,8 @@ impl App {
         }
     }
 
-    /// The loop woke at [`App::deadline`]: no answer, so the previous files go back.
+    /// The loop woke at [`App::deadline`]: the Service screen's timed refresh, or no
+    /// answer to "Keep these settings?", so the previous files go back.
     pub fn deadline_passed(&mut self) -> bool {
         match self.deadline() {
             Some(deadline) if Instant::now() < deadline => false,

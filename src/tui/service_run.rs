@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Instant;
 
 use super::app::{App, Screen};
-use super::service::{AUTO_EVERY, ServiceScreen, Work};
+use super::service::{AUTO_EVERY, Work};
 use crate::proftpd::service::control::{self, ControlError};
 use crate::proftpd::service::text::clock;
 use crate::proftpd::service::{self, Brief, KickOutcome, KickResult, Target, kick};
@@ -116,11 +116,6 @@ impl App {
         screen.next_refresh = Some(Instant::now() + AUTO_EVERY);
         let changed = screen.refresh(&self.env.paths);
         self.refresh_title() || changed
-    }
-
-    pub(super) fn open_service(&mut self) {
-        self.screen = Screen::Service(ServiceScreen::read(&self.env.paths));
-        self.refresh_title();
     }
 }
 
