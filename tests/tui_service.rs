@@ -1,12 +1,13 @@
 //! The editor's Service screen against the real proftpd with real FTP clients, driven by
 //! keys through the real event loop (TestBackend, 80x24): the state and who is
-//! connected, kicking one session while another stays, stop asking first and naming
-//! whom it cuts, stop and start from the screen, and snapshots in colour and in
-//! NO_COLOR + ASCII.
+//! connected, kicking one session while another stays, stop and restart asking first and
+//! naming whom they cut, stop, start, restart and start at boot from the screen, a
+//! throttled download followed by auto-refresh, and snapshots in colour and in
+//! NO_COLOR + ASCII. The real binary in a pty and a long list: tui_service_view.rs.
 
 mod common;
-mod pty_support;
 mod service_support;
+mod tui_service_support;
 mod tui_support;
 
 use std::collections::VecDeque;
@@ -14,87 +15,19 @@ use std::io;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::apply::{DaemonGuard, running_pid};
-use common::users::User;
-use common::{Sandbox, ftp, proftpd_binary};
+use common::apply::running_pid;
+use common::ftp;
 use crossterm::event::{Event, KeyCode};
 use ftpconf::proftpd::service;
-use ftpconf::settings::store;
 use ftpconf::tui::app::Screen;
-use ftpconf::tui::{App, Environment, EventSource, Input, Theme};
+use ftpconf::tui::{App, EventSource, Input, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use tui_service_support::{editor, logged_in, press, question, served, served_with};
 use tui_support::{drive, key, test_terminal};
 
-/// An editor on the sandbox with stable host and file texts.
-fn editor(sandbox: &Sandbox, theme: Theme) -> App {
-    let file = sandbox.paths.settings_file();
-    let mut env = Environment::new(&sandbox.paths, &file);
-    env.host = "nas".into();
-    env.file_label = "/etc/ftpconf/ftpconf.toml".into();
-    let settings = store::load(&file).expect("settings load");
-    App::new(env, settings, theme)
-}
-
-fn press(c: char) -> Event {
-    key(KeyCode::Char(c))
-}
-
-/// Waits until proftpd lists exactly `users` as logged in (10 s at most).
-fn logged_in(sandbox: &Sandbox, users: &[&str]) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list = service::sessions(&sandbox.paths).expect("sessions");
-        let mut names: Vec<&str> = list.iter().filter_map(|s| s.user.as_deref()).collect();
-        names.sort_unstable();
-        let mut wanted = users.to_vec();
-        wanted.sort_unstable();
-        if names == wanted && list.len() == users.len() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "never saw {users:?} logged in: {list:#?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// A running proftpd (stopped on drop) with `n` users logged in over real FTP.
-struct Served {
-    sandbox: Sandbox,
-    port: u16,
-    users: Vec<User>,
-    clients: Vec<suppaftp::FtpStream>,
-    master: u32,
-    _guard: DaemonGuard,
-}
-
-fn served(n: usize) -> Served {
-    served_with(n, |_| {})
-}
-
-fn served_with(n: usize, tweak: impl FnOnce(&mut ftpconf::settings::Settings)) -> Served {
-    proftpd_binary();
-    let sandbox = Sandbox::new();
-    let home = sandbox.mkdir("home");
-    let users: Vec<User> = (0..n).map(|_| User::create(&home, true)).collect();
-    let mut settings = service_support::settings(&sandbox);
-    tweak(&mut settings);
-    let (guard, master) = service_support::serve(&sandbox, &settings);
-    let port = u16::try_from(settings.port).unwrap();
-    let clients = users.iter().map(|u| ftp::login(port, &u.name, &u.password)).collect();
-    let names: Vec<&str> = users.iter().map(|u| u.name.as_str()).collect();
-    logged_in(&sandbox, &names);
-    Served { sandbox, port, users, clients, master, _guard: guard }
-}
-
-fn question(app: &App) -> Option<String> {
-    match &app.screen {
-        Screen::Service(screen) => screen.asking.as_ref().map(|q| q.text.clone()),
-        _ => panic!("not on the Service screen"),
-    }
-}
-
 #[test]
-fn the_service_screen_shows_sessions_kicks_one_and_asks_before_stopping() {
+fn the_service_screen_shows_sessions_kicks_one_asks_before_stopping_and_restarts() {
     let mut s = served(2);
     let (alice, bob) = (&s.users[0], &s.users[1]);
     let mut app = editor(&s.sandbox, Theme::color());
@@ -161,6 +94,26 @@ fn the_service_screen_shows_sessions_kicks_one_and_asks_before_stopping() {
     let pid = running_pid(&s.sandbox.paths).expect("started from the screen");
     assert!(screen.contains(&format!("running (pid {pid}")), "{screen}");
     assert!(ftp::try_login(s.port, &bob.name, &bob.password).is_ok(), "bob cannot log in");
+
+    // Restart with bob connected: asked, naming him; a new master, bob cut.
+    let mut bob_again = ftp::login(s.port, &bob.name, &bob.password);
+    logged_in(&s.sandbox, &[&bob.name]);
+    drive(&mut terminal, &mut app, vec![press('R')]);
+    let asked = question(&app).expect("restart asks first");
+    assert!(asked.starts_with("Restart proftpd? This ends 1 connected session"), "{asked}");
+    assert!(asked.contains(&bob_at), "{asked}");
+    drive(&mut terminal, &mut app, vec![press('y')]);
+    let restarted = running_pid(&s.sandbox.paths).expect("running after the restart");
+    assert_ne!(restarted, pid, "restart started a new master");
+    assert!(bob_again.noop().is_err(), "bob survived the restart");
+    assert!(terminal.backend().to_string().contains(&format!("running (pid {restarted}")));
+
+    // Start at boot: a sandbox has no service manager, and the refusal says so.
+    drive(&mut terminal, &mut app, vec![press('e')]);
+    assert_eq!(question(&app).as_deref(), Some("Make proftpd start at boot?"));
+    drive(&mut terminal, &mut app, vec![press('y')]);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("Start at boot on refused: there is no service manager"), "{screen}");
     // Esc goes back to the form.
     drive(&mut terminal, &mut app, vec![key(KeyCode::Esc)]);
     assert_eq!(app.screen, Screen::Form);
@@ -218,54 +171,6 @@ fn service_screen_snapshots_in_colour_and_no_color_ascii() {
             normalized(&terminal, &names)
         );
     }
-}
-
-/// Bytes the program writes during `wait`.
-fn written_during(session: &pty_support::Session, wait: Duration) -> usize {
-    let before = session.bytes().len();
-    std::thread::sleep(wait);
-    session.bytes().len() - before
-}
-
-#[test]
-fn the_real_binary_shows_the_service_at_80x24_and_writes_nothing_while_idle() {
-    let s = served(1);
-    let alice = &s.users[0];
-    let root = s.sandbox.dir.path();
-    let mut pty = pty_support::Session::start_with(root, 24, 80, &["--ascii"], true);
-    let form = pty.wait_for(&format!("proftpd running (pid {}), 1 session", s.master), 24, 80);
-    assert!(form.contains("General"), "{form}");
-    // Let the first frame finish, then measure: the form idle, the screen opened, idle.
-    std::thread::sleep(Duration::from_millis(300));
-    let idle_form = written_during(&pty, Duration::from_millis(500));
-    let before = pty.bytes().len();
-    pty.send(b"v");
-    let screen = pty.wait_for("Sessions: 1", 24, 80);
-    std::thread::sleep(Duration::from_millis(300));
-    let opened = pty.bytes().len() - before;
-    let row = screen.lines().find(|l| l.contains(&alice.name)).expect("alice's row");
-    assert!(row.contains("127.0.0.1") && row.contains("idle"), "{screen}");
-    assert!(screen.contains(&format!("running (pid {}", s.master)), "{screen}");
-    let idle_screen = written_during(&pty, Duration::from_millis(2500));
-    // Auto-refresh on: the uptime and idle counters change, and only they are written.
-    pty.send(b"t");
-    std::thread::sleep(Duration::from_millis(300));
-    let auto = written_during(&pty, Duration::from_millis(4100));
-    eprintln!(
-        "pty 80x24 NO_COLOR --ascii: form idle {idle_form} B, opening the Service screen \
-         {opened} B, its idle 2.5 s {idle_screen} B, 4.1 s with auto-refresh {auto} B"
-    );
-    assert_eq!((idle_form, idle_screen), (0, 0), "an idle editor writes nothing");
-    assert!(auto > 0 && auto < 400, "auto-refresh writes only what changed ({auto} B)");
-    pty.send(b"\x1b");
-    let form = pty.wait_for("+ General", 24, 80);
-    assert!(form.contains("no unsaved changes"), "no message outlives the screen: {form}");
-    pty.send(b"q");
-    assert!(pty.wait_exit().success());
-    pty_support::assert_restored(&pty.bytes());
-    let output = String::from_utf8_lossy(&pty.bytes()).into_owned();
-    assert!(!pty_support::writes_colour(&output), "NO_COLOR: no colour written");
-    assert!(!output.contains(['│', '─', '┌']), "--ascii: no box characters");
 }
 
 /// Keys, then `ticks` timed wake-ups (auto-refresh) as a user who waits, then the end.

@@ -19,6 +19,9 @@ use crate::proftpd::service::{self, RunState, ServiceStatus, Session};
 /// How often the screen reads the state again while auto-refresh is on.
 pub const AUTO_EVERY: Duration = Duration::from_secs(2);
 
+/// Sessions a PgUp/PgDn moves the highlight by (about a page at 80x24).
+const PAGE: isize = 10;
+
 /// Something the screen does after a yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Work {
@@ -190,6 +193,18 @@ impl Page for ServiceScreen {
             Action::Cancel => Effect::Close,
             Action::Up => self.select(-1),
             Action::Down => self.select(1),
+            // The page moves and the highlight with it (drawing keeps it in view).
+            Action::PageUp | Action::PageDown | Action::Home | Action::End => {
+                self.scroll.update(action);
+                let step = match action {
+                    Action::PageUp => -PAGE,
+                    Action::PageDown => PAGE,
+                    Action::Home => isize::MIN / 2,
+                    _ => isize::MAX / 2,
+                };
+                self.select(step);
+                Effect::Redraw
+            }
             // The screen says when it read the state (a status message would outlive it).
             Action::Service(Command::Refresh) => {
                 self.refresh(paths);
