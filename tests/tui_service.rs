@@ -30,6 +30,15 @@ use tui_support::{drive, key, test_terminal};
 fn the_service_screen_shows_sessions_kicks_one_asks_before_stopping_and_restarts() {
     let mut s = served(2);
     let (alice, bob) = (&s.users[0], &s.users[1]);
+    // What the title costs after every key: the PidFile and the scoreboard.
+    let started = Instant::now();
+    for _ in 0..100 {
+        assert_eq!(service::brief(&s.sandbox.paths).sessions, Some(2));
+    }
+    let each = started.elapsed() / 100;
+    eprintln!("service::brief with 2 sessions: {} µs per call", each.as_micros());
+    assert!(each < Duration::from_millis(20), "brief is not cheap: {each:?}");
+
     let mut app = editor(&s.sandbox, Theme::color());
     let mut terminal = test_terminal(80, 24);
     drive(&mut terminal, &mut app, vec![press('v')]);
