@@ -22,12 +22,13 @@ enum Done {
     Kick(String, Result<Vec<KickResult>, String>),
 }
 
-/// The title line's words for the service: "proftpd running (pid 812), 2 sessions",
-/// "proftpd not running", and ", reverts 12:04:29 UTC" while a timed confirmation waits
-/// (short: with "ftpconf │ HOST │" in front it must fit in 80 columns).
+/// The title line's words for the service: "proftpd running, 2 sessions", "proftpd not
+/// running", and ", reverts 12:04:29 UTC" while a timed confirmation waits. Short: with
+/// the host and the settings file beside it, it must fit in 80 columns (the pid is on the
+/// Service screen).
 pub fn title(brief: &Brief) -> String {
     let mut text = match brief.running {
-        Some(pid) => format!("proftpd running (pid {pid})"),
+        Some(_) => "proftpd running".to_owned(),
         None => "proftpd not running".to_owned(),
     };
     match brief.sessions {
@@ -162,15 +163,15 @@ mod tests {
         let mut brief = Brief { running: None, sessions: Some(0), pending_confirmation: None };
         assert_eq!(title(&brief), "proftpd not running");
         brief.running = Some(812);
-        assert_eq!(title(&brief), "proftpd running (pid 812), 0 sessions");
+        assert_eq!(title(&brief), "proftpd running, 0 sessions");
         brief.sessions = Some(1);
-        assert_eq!(title(&brief), "proftpd running (pid 812), 1 session");
+        assert_eq!(title(&brief), "proftpd running, 1 session");
         brief.sessions = None;
         brief.pending_confirmation = Some(PendingConfirmation {
             backup: "20261129-001500-000".into(),
             since: None,
             deadline: Some(1_795_910_669), // 2026-11-29 00:04:29 UTC
         });
-        assert_eq!(title(&brief), "proftpd running (pid 812), reverts 00:04:29 UTC");
+        assert_eq!(title(&brief), "proftpd running, reverts 00:04:29 UTC");
     }
 }
