@@ -68,10 +68,13 @@ fn drive_keys(terminal: &mut Terminal<TestBackend>, app: &mut App, events: Vec<E
 }
 
 /// The screen with every run of digits (ports, pids, backup ids, clock) shown as one
-/// `#`, and the blanks that then vary in length trimmed from line ends.
+/// `#`, "sessions" as "session", and the blanks that then vary in length trimmed from
+/// line ends.
 fn normalized(terminal: &Terminal<TestBackend>) -> String {
     let mut out = String::new();
     for line in terminal.backend().to_string().lines() {
+        // The title's session count may still include the apply's own probe: one or none.
+        let line = line.replace(" sessions", " session");
         let mut collapsed = String::new();
         let mut in_digits = false;
         for c in line.chars() {
@@ -127,7 +130,7 @@ fn a_port_change_is_saved_applied_and_greets() {
     assert_eq!(store::load(&sandbox.paths.settings_file()).unwrap().port, u32::from(port));
     let shown = terminal.backend().to_string();
     assert_eq!(shown.matches('✓').count(), 11, "every step is marked ok:\n{shown}");
-    assert!(shown.contains(&format!("proftpd running (pid {})", server.pid())), "title refreshed");
+    assert!(shown.contains("│ proftpd running, "), "title refreshed:\n{shown}");
     insta::assert_snapshot!("apply_done_80x24", normalized(&terminal));
 
     // Back to the form; the status line keeps the outcome.

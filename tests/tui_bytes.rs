@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use crossterm::event::{Event, KeyCode};
+use ftpconf::tui::service::AUTO_EVERY;
 use ftpconf::tui::{App, LeanBackend, draw, fixed_terminal, run_loop};
 use ratatui::Terminal;
 use tui_support::{Sandbox, ctrl, key};
@@ -99,9 +100,10 @@ fn monochrome_first_frame_is_smaller() {
     assert!(first_frame <= 1600 && keystroke <= 80 && keystroke2 <= 24);
 }
 
-#[test]
-fn an_idle_editor_writes_nothing() {
-    let meter = Meter::default();
+type Editor = std::thread::JoinHandle<Result<(), String>>;
+
+/// The real loop on a sandbox's editor, on a thread, fed through the returned sender.
+fn editor_thread(meter: &Meter) -> (mpsc::Sender<io::Result<Event>>, Editor) {
     let (events, received) = mpsc::channel::<io::Result<Event>>();
     let loop_meter = meter.clone();
     let editor = std::thread::spawn(move || {
@@ -110,19 +112,10 @@ fn an_idle_editor_writes_nothing() {
         let mut terminal = fixed_terminal(loop_meter, 80, 24).unwrap();
         run_loop(&mut terminal, &mut app, received, false).map_err(|e| e.to_string())
     });
-    let after_first_frame = settle(&meter);
-    std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(meter.total(), after_first_frame, "nothing is written while idle");
-    events.send(Ok(key(KeyCode::Down))).unwrap();
-    let after_key = settle(&meter);
-    assert!(after_key > after_first_frame, "a key that moves the focus redraws");
-    std::thread::sleep(Duration::from_millis(500));
-    assert_eq!(meter.total(), after_key, "and then nothing again");
-    events.send(Ok(ctrl('q'))).unwrap();
-    editor.join().unwrap().unwrap();
+    (events, editor)
 }
 
-/// Waits until the loop has drawn what it was going to draw; returns the bytes so far.
+/// Waits until the loop has drawn what it was going to draw; the bytes written by then.
 fn settle(meter: &Meter) -> usize {
     let mut last = meter.total();
     loop {
@@ -133,6 +126,22 @@ fn settle(meter: &Meter) -> usize {
         }
         last = now;
     }
+}
+
+#[test]
+fn an_idle_editor_writes_nothing() {
+    let meter = Meter::default();
+    let (events, editor) = editor_thread(&meter);
+    let after_first_frame = settle(&meter);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(meter.total(), after_first_frame, "nothing is written while idle");
+    events.send(Ok(key(KeyCode::Down))).unwrap();
+    let after_key = settle(&meter);
+    assert!(after_key > after_first_frame, "a key that moves the focus redraws");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(meter.total(), after_key, "and then nothing again");
+    events.send(Ok(ctrl('q'))).unwrap();
+    editor.join().unwrap().unwrap();
 }
 
 #[test]
@@ -161,6 +170,29 @@ fn the_open_log_screen_writes_nothing_while_idle() {
     let reread = settle(&meter);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(meter.total(), reread, "nothing after reading again either");
+    events.send(Ok(key(KeyCode::Esc))).unwrap();
+    events.send(Ok(ctrl('q'))).unwrap();
+    editor.join().unwrap().unwrap();
+}
+
+#[test]
+fn the_open_service_screen_writes_nothing_while_idle() {
+    let meter = Meter::default();
+    let (events, editor) = editor_thread(&meter);
+    let after_form = settle(&meter);
+    events.send(Ok(key(KeyCode::Char('v')))).unwrap();
+    let opened = settle(&meter);
+    eprintln!("bytes at 80x24: opening the Service screen {}", opened - after_form);
+    assert!(opened > after_form, "v opens the Service screen");
+    // Auto-refresh is off until asked for: no timer, nothing written.
+    std::thread::sleep(AUTO_EVERY + Duration::from_millis(500));
+    assert_eq!(meter.total(), opened, "the idle Service screen wrote bytes");
+    // On, with proftpd stopped (nothing shown changes): the timed refreshes write nothing
+    // either.
+    events.send(Ok(key(KeyCode::Char('t')))).unwrap();
+    let auto_on = settle(&meter);
+    std::thread::sleep(AUTO_EVERY * 2 + Duration::from_millis(500));
+    assert_eq!(meter.total(), auto_on, "a refresh that changed nothing wrote bytes");
     events.send(Ok(key(KeyCode::Esc))).unwrap();
     events.send(Ok(ctrl('q'))).unwrap();
     editor.join().unwrap().unwrap();

@@ -9,6 +9,7 @@ use super::commands::emit;
 use super::{Cli, Status};
 use crate::proftpd::service::control::{self, Action};
 use crate::proftpd::service::drift::ConfigVerdict;
+use crate::proftpd::service::text::{doing, span, utc, who};
 use crate::proftpd::service::{self, Health, KickOutcome, RunState, Session, Target};
 use crate::visible;
 
@@ -36,33 +37,6 @@ impl From<ServiceAction> for Action {
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-}
-
-/// "2026-11-28 23:05:45 UTC".
-fn utc(secs: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(secs) {
-        Ok(t) => format!(
-            "{}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-            t.year(),
-            t.month() as u8,
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-        Err(_) => format!("@{secs}"),
-    }
-}
-
-/// "3 d 4 h", "1 h 5 min", "4 min 3 s", "12 s".
-fn span(secs: u64) -> String {
-    let (d, h, m, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s} s"),
-        (0, 0, _) => format!("{m} min {s} s"),
-        (0, _, _) => format!("{h} h {m} min"),
-        _ => format!("{d} d {h} h"),
-    }
 }
 
 fn json_out(value: &serde_json::Value) -> Status {
@@ -185,12 +159,6 @@ pub fn service_action(cli: &Cli, action: ServiceAction, yes: bool) -> Status {
     }
 }
 
-/// "alice@192.0.2.7 (pid 42)".
-fn who(s: &Session) -> String {
-    let user = s.user.as_deref().map_or("(logging in)".into(), |u| visible::line(u).into_owned());
-    format!("{user}@{} (pid {})", visible::line(&s.client_address), s.pid)
-}
-
 /// The session with every client-chosen text escaped for printing.
 fn escaped(s: &Session) -> Session {
     let esc = |t: &Option<String>| t.as_deref().map(|t| visible::line(t).into_owned());
@@ -240,29 +208,6 @@ pub fn sessions(cli: &Cli, as_json: bool) -> Status {
         );
     }
     emit(&out)
-}
-
-fn doing(s: &Session) -> String {
-    use service::Activity::*;
-    let what = || {
-        let arg = s.argument.as_deref().map(|a| format!(" {a}")).unwrap_or_default();
-        format!("{}{arg}", s.command.as_deref().unwrap_or(""))
-    };
-    match s.activity {
-        Authenticating => "logging in".into(),
-        Idle => format!("idle {}", span(s.idle_seconds.unwrap_or(0))),
-        Command => what(),
-        Download | Upload => {
-            let t = s.transfer.as_ref();
-            let bytes = t.map_or(0, |t| t.bytes);
-            let percent = t.and_then(|t| t.percent).map(|p| format!(" {p}%")).unwrap_or_default();
-            let rate = t
-                .and_then(|t| t.bytes_per_second)
-                .map(|r| format!(" {} KiB/s", r / 1024))
-                .unwrap_or_default();
-            format!("{} ({bytes} B{percent}{rate})", what())
-        }
-    }
 }
 
 /// The session(s) `ftpconf kick` names (clap makes sure exactly one is given).

@@ -9,6 +9,7 @@ use super::effect::Effect;
 use super::help::HelpPage;
 use super::keys::Action;
 use super::log_page::LogScreen;
+use super::service::ServiceScreen;
 use crate::settings::{Field, Kind, Mode, Value};
 
 impl App {
@@ -83,6 +84,9 @@ impl App {
             Action::ManageCertificates => return Effect::OpenCertificates,
             Action::OpenLog => return Effect::open(Screen::Log(LogScreen::open(&self.env.paths))),
             Action::OpenCheck => return Effect::open(Screen::Check(CheckScreen::new())),
+            Action::Service(_) => {
+                return Effect::open(Screen::Service(ServiceScreen::read(&self.env.paths)));
+            }
             _ => return Effect::None,
         }
         Effect::Redraw

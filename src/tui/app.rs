@@ -20,6 +20,8 @@ use super::keys::{self, Action, Context, Typing};
 use super::log_page::LogScreen;
 use super::page::{Around, Shown};
 use super::review::Review;
+use super::service::ServiceScreen;
+use super::service_run::ServiceJob;
 use super::theme::Theme;
 use super::unconfirmed::Unconfirmed;
 use crate::paths::Paths;
@@ -59,7 +61,7 @@ impl Environment {
             system: System::new(paths.clone()),
             quick: System::new(paths.clone()).quick(),
             host: proftpd::render::hostname(),
-            service: proftpd::status::state(paths).describe(),
+            service: super::service_run::title(&proftpd::service::brief(paths)),
             file_label: settings_file.display().to_string(),
             apply: None,
             new_cert: NewCert::for_this_host(),
@@ -137,6 +139,8 @@ screens! {
     Log(LogScreen),
     /// The doctor's check, as a user or as configured.
     Check(CheckScreen),
+    /// The FTP service: state, sessions, start/stop, kick.
+    Service(ServiceScreen),
 }
 
 /// Slow work (DNS) done after the screen has said what is going on.
@@ -176,6 +180,8 @@ pub struct App {
     pub(super) job: Option<Job>,
     /// A running check (the Check screen shows it).
     pub(super) check: Option<CheckJob>,
+    /// A running service action (Service screen).
+    pub(super) service_job: Option<ServiceJob>,
     /// An apply waiting for "keep" (timed confirmation).
     pub(super) pending: Unconfirmed,
     /// Unsaved edits of an earlier session, offered at start.
@@ -208,6 +214,7 @@ impl App {
             disk,
             job: None,
             check: None,
+            service_job: None,
             pending: Unconfirmed::default(),
             show_timings: true,
             draft: None,
@@ -225,10 +232,11 @@ impl App {
     /// Handles one terminal event; returns whether the screen must be redrawn.
     pub fn handle_event(&mut self, event: &Event) -> bool {
         match event {
-            Event::Key(key) => match keys::map(*key, self.context()) {
-                Some(action) => self.update(action),
-                None => false,
-            },
+            Event::Key(key) => {
+                let changed = keys::map(*key, self.context()).is_some_and(|a| self.update(a));
+                // The title's service state is read after input, never on a timer.
+                self.refresh_title() || changed
+            }
             Event::Paste(text) => self.paste(text),
             Event::Resize(..) => true,
             _ => false,

@@ -10,7 +10,6 @@ use super::app::{App, Screen};
 pub use super::apply_page::{ApplyMode, ApplyScreen, Ending, Phase, StepLine};
 use super::scroll::Scroll;
 use crate::proftpd::apply::{self, Outcome, Pending, Progress, Request, Verdict};
-use crate::proftpd::status;
 
 /// How the editor applies; the program sets it in [`super::Environment::apply`] (unset:
 /// the review offers saving only).
@@ -98,13 +97,16 @@ impl App {
 
     /// Whether an apply or revert is running (the loop then waits for its events).
     pub fn working(&self) -> bool {
-        self.job.is_some()
+        self.job.is_some() || self.service_job.is_some()
     }
 
     /// Waits for the running job's next event and takes it in, with any that arrived
     /// together (fast steps), so they cost one redraw, not one each: bytes count on a
     /// 9600-baud line. Returns whether the screen changed.
     pub fn wait_for_work(&mut self) -> bool {
+        if self.service_job.is_some() {
+            return self.wait_for_service();
+        }
         let Some(job) = &self.job else { return false };
         let first = job.events.recv();
         let mut changed = self.take_job_event(first);
@@ -168,20 +170,24 @@ impl App {
         true
     }
 
-    /// When the loop must wake up without a key: the confirmation deadline.
+    /// When the loop must wake up without a key: the confirmation deadline, or the open
+    /// Service screen's next refresh (auto-refresh on).
     pub fn deadline(&self) -> Option<Instant> {
         match &self.screen {
             Screen::Apply(ApplyScreen { phase: Phase::Confirming { deadline, .. }, .. }) => {
                 Some(*deadline)
             }
-            _ => None,
+            _ => self.service_deadline(),
         }
     }
 
-    /// The loop woke at [`App::deadline`]: no answer, so the previous files go back.
+    /// The loop woke at [`App::deadline`]: the Service screen's timed refresh, or no
+    /// answer to "Keep these settings?", so the previous files go back.
     pub fn deadline_passed(&mut self) -> bool {
         match self.deadline() {
-            Some(deadline) if Instant::now() >= deadline => self.revert_pending(),
+            Some(deadline) if Instant::now() < deadline => false,
+            Some(_) if self.service_deadline().is_some() => self.service_tick(),
+            Some(_) => self.revert_pending(),
             _ => false,
         }
     }
@@ -228,7 +234,7 @@ impl App {
 
     /// The title line's proftpd state, read again (an apply may have started it).
     fn refresh_service(&mut self) {
-        self.env.service = status::state(&self.env.paths).describe();
+        self.refresh_title();
     }
 }
 

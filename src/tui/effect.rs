@@ -7,6 +7,7 @@ use super::app::{App, Deferred, MessageKind, Screen};
 use super::dialog::ConfirmKind;
 use super::keys::Answer;
 use super::review::Commit;
+use super::service::Work;
 use crate::settings::{Field, Settings, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +43,8 @@ pub enum Effect {
     /// Slow work, done after the next draw has said what it is waiting for.
     Defer(Deferred),
     Message(MessageKind, String),
+    /// Start, stop... or kick, on a worker (the Service screen, after its question).
+    ServiceWork(Work),
     Quit,
     /// Several, in order.
     All(Vec<Effect>),
@@ -95,6 +98,7 @@ impl App {
             Effect::Defer(work) => self.deferred = Some(work),
             Effect::Message(MessageKind::Info, text) => self.info(text),
             Effect::Message(MessageKind::Error, text) => self.error(text),
+            Effect::ServiceWork(work) => self.start_service_work(work),
             Effect::Quit => self.quit = true,
             Effect::All(effects) => {
                 let mut redraw = false;

@@ -76,6 +76,24 @@ pub enum Action {
     OpenCheck,
     /// Log screen: read the logs again.
     Reread,
+    /// Open the Service screen, or do something there ([`Service`]).
+    Service(Service),
+}
+
+/// The Service screen's commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Open,
+    Refresh,
+    /// Turn the 2-second refresh on or off.
+    AutoRefresh,
+    Start,
+    Stop,
+    Restart,
+    Enable,
+    Disable,
+    /// End the highlighted session.
+    Kick,
 }
 
 /// A dialog's answers; the letter on the button is only how to reach it.
@@ -231,6 +249,7 @@ pub const FORM_COMMANDS: &[Binding] = &[
     hint(&[ch('m')], A::ManageCertificates, "m", "certs"),
     bind(&[ch('l')], A::OpenLog),
     bind(&[ch('c')], A::OpenCheck),
+    hint(&[ch('v')], A::Service(Service::Open), "v", "service"),
 ];
 
 /// Inside a multi-line editor (other keys are typed).
@@ -328,6 +347,29 @@ pub const CERT_CONFIRM: &[Binding] = &[
     hint(&[ch('y'), ch('Y')], A::Yes, "y", "delete"),
     hint(&[key(K::Esc), key(K::Enter), ch('n'), ch('N')], A::Cancel, "n/Esc", "keep"),
 ];
+
+/// The Service screen (Up/Down pick a session; SCROLL's other keys scroll the page).
+pub const SERVICE: &[Binding] = &[
+    hint(&[ch('r'), ctrl('r')], A::Service(Service::Refresh), "r", "refresh"),
+    hint(&[ch('t')], A::Service(Service::AutoRefresh), "t", "auto"),
+    hint(&[ch('s')], A::Service(Service::Start), "s/x/R", "start/stop/restart"),
+    bind(&[ch('x')], A::Service(Service::Stop)),
+    bind(&[ch('R')], A::Service(Service::Restart)),
+    hint(&[ch('e')], A::Service(Service::Enable), "e/E", "boot on/off"),
+    bind(&[ch('E')], A::Service(Service::Disable)),
+    hint(&[ch('K'), key(K::Delete)], A::Service(Service::Kick), "K", "kick"),
+    hint(&[key(K::Esc), key(K::Backspace), ch('q')], A::Cancel, "Esc", "back"),
+];
+
+/// The Service screen's question (stop, kick...): yes or no.
+pub const SERVICE_ASK: &[Binding] = &[
+    hint(&[ch('y'), ch('Y')], A::Yes, "y", "yes"),
+    hint(&[key(K::Esc), key(K::Enter), ch('n'), ch('N'), ch('q')], A::Cancel, "n/Esc", "no"),
+];
+
+/// The Service screen's tables, and while it asks a question.
+pub const SERVICE_PAGE: &[&[Binding]] = &[EVERYWHERE, BACK_OUT, SERVICE, SCROLL];
+pub const SERVICE_ASKING: &[&[Binding]] = &[EVERYWHERE, BACK_OUT, SERVICE_ASK];
 
 /// The tables that `context` reads, first match wins; what they leave is decided by
 /// [`map`]'s rules for typing.

@@ -22,6 +22,8 @@ const ALL: &[Context] = &[
     Context::Certs(CertKeys::Confirm),
     Context::Page(crate::tui::log_page::TABLES),
     Context::TypingPage(crate::tui::check_page::TABLES),
+    Context::Page(SERVICE_PAGE),
+    Context::Page(SERVICE_ASKING),
 ];
 
 fn contexts() -> Vec<Context> {

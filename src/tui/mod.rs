@@ -42,6 +42,8 @@ pub mod review;
 pub mod save;
 pub mod screens;
 pub mod scroll;
+pub mod service;
+pub mod service_run;
 pub mod terminal;
 pub mod text;
 pub mod theme;

@@ -20,6 +20,7 @@ pub mod scoreboard;
 pub mod sessions;
 pub mod status;
 pub mod systemd;
+pub mod text;
 
 pub use control::{Action, perform};
 pub use kick::{KickOutcome, KickResult, Target, kick};

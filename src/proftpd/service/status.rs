@@ -13,7 +13,7 @@ use crate::proftpd::apply::{self, ConfigFacts};
 use crate::proftpd::status::{self, State};
 
 /// The service as a whole. Serialized as the documented `ftpconf status --json` shape.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ServiceStatus {
     pub state: RunState,
     /// The master process, when running.

@@ -9,6 +9,7 @@ pub mod form;
 pub mod help;
 pub mod log;
 pub mod review;
+pub mod service;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
