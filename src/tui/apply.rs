@@ -3,6 +3,8 @@
 //! the moment it finishes. With confirmation the applied configuration is held open
 //! ([`Pending`]) until the user keeps it or the deadline passes, which reverts it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -47,6 +49,8 @@ impl ApplyOptions {
 /// A running apply (or revert): its events arrive through `events`.
 pub(super) struct Job {
     events: Receiver<JobEvent>,
+    /// Set by Esc/Ctrl-C: the apply stops if nothing has been installed yet.
+    cancel: Arc<AtomicBool>,
 }
 
 enum JobEvent {
@@ -65,7 +69,7 @@ impl Job {
             };
             let _ = tx.send(work(&mut progress));
         });
-        Job { events }
+        Job { events, cancel: Arc::default() }
     }
 }
 
@@ -78,13 +82,17 @@ impl App {
         request.confirm_within = options.confirm_after; // the watchdog's deadline too
         request.expected = Some(self.disk);
         request.reason = "apply from the editor".into();
-        self.job = Some(Job::spawn(move |progress| match mode {
+        let cancel = Arc::new(AtomicBool::new(false));
+        request.cancel = Some(Arc::clone(&cancel));
+        let mut job = Job::spawn(move |progress| match mode {
             ApplyMode::Plain => JobEvent::Finished(Box::new(apply::run(&request, progress))),
             ApplyMode::Confirm => match apply::run_pending(&request, progress) {
                 Ok(pending) => JobEvent::Pending(Box::new(pending)),
                 Err(outcome) => JobEvent::Finished(outcome),
             },
-        }));
+        });
+        job.cancel = cancel;
+        self.job = Some(job);
         self.message = None;
         self.screen = Screen::Apply(ApplyScreen {
             mode,
@@ -93,6 +101,9 @@ impl App {
             phase: Phase::Running,
             scroll: Scroll::default(),
             quit_after,
+            waiting_since: Instant::now(),
+            waited: 0,
+            cancelling: false,
         });
     }
 
@@ -101,12 +112,17 @@ impl App {
         self.job.is_some()
     }
 
-    /// Waits for the running job's next event and takes it in, with any that arrived
-    /// together (fast steps), so they cost one redraw, not one each: bytes count on a
-    /// 9600-baud line. Returns whether the screen changed.
-    pub fn wait_for_work(&mut self) -> bool {
+    /// Waits until `until` for the running job's next event and takes it in, with any
+    /// that arrived together (fast steps), so they cost one redraw, not one each: bytes
+    /// count on a 9600-baud line. Returns whether the screen changed (the seconds shown
+    /// for the step being waited for count too: at most one redraw a second).
+    pub fn wait_for_work(&mut self, until: Instant) -> bool {
         let Some(job) = &self.job else { return false };
-        let first = job.events.recv();
+        let first = match job.events.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(event) => Ok(event),
+            Err(mpsc::RecvTimeoutError::Timeout) => return self.tick(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(mpsc::RecvError),
+        };
         let mut changed = self.take_job_event(first);
         while let Some(job) = &self.job {
             match job.events.try_recv() {
@@ -120,6 +136,27 @@ impl App {
         changed
     }
 
+    /// The seconds waited, taken in; whether what is shown changed.
+    fn tick(&mut self) -> bool {
+        match &mut self.screen {
+            Screen::Apply(screen) if self.job.is_some() => screen.tick(Instant::now()),
+            _ => false,
+        }
+    }
+
+    /// Esc/Ctrl-C on the Apply page while the apply runs: asks it to stop, which it does
+    /// at once up to the install ("cancelled before anything changed"); from then on it
+    /// runs to its end, and the page says so.
+    pub(super) fn cancel_apply(&mut self) {
+        let (Screen::Apply(screen), Some(job)) = (&mut self.screen, &self.job) else { return };
+        if screen.installing() {
+            self.error("Cannot cancel now: files are being installed; the apply finishes");
+            return;
+        }
+        job.cancel.store(true, Ordering::SeqCst);
+        screen.cancelling = true;
+    }
+
     fn take_job_event(&mut self, event: Result<JobEvent, mpsc::RecvError>) -> bool {
         let Screen::Apply(screen) = &mut self.screen else {
             self.job = None;
@@ -128,6 +165,7 @@ impl App {
         match event {
             Ok(JobEvent::Progress(Progress::Started(step))) => {
                 screen.steps.push(StepLine { step, report: None });
+                (screen.waiting_since, screen.waited) = (Instant::now(), 0);
             }
             Ok(JobEvent::Progress(Progress::Finished(report))) => {
                 match screen.steps.iter_mut().rev().find(|l| l.step == report.step) {
@@ -200,6 +238,7 @@ impl App {
         let Some(pending) = self.pending.take() else { return false };
         if let Screen::Apply(screen) = &mut self.screen {
             screen.phase = Phase::Reverting;
+            (screen.waiting_since, screen.waited) = (Instant::now(), 0);
         }
         self.job = Some(Job::spawn(move |progress| {
             JobEvent::Finished(Box::new(pending.revert(progress)))

@@ -60,6 +60,12 @@ pub struct ApplyScreen {
     pub scroll: Scroll,
     /// Quit once the user leaves the screen (the save came from the quit question).
     pub quit_after: bool,
+    /// While it runs: since when the current step (or the revert) has been waited for,
+    /// and the whole seconds shown (the page is drawn again only when they change).
+    pub waiting_since: Instant,
+    pub waited: u64,
+    /// Esc or Ctrl-C asked the running apply to stop.
+    pub cancelling: bool,
 }
 
 impl ApplyScreen {
@@ -67,12 +73,29 @@ impl ApplyScreen {
     pub fn confirming(&self) -> bool {
         matches!(self.phase, Phase::Confirming { .. })
     }
+
+    /// The step being waited for: the last one started and not finished.
+    pub fn running_step(&self) -> Option<Step> {
+        self.steps.iter().rev().find(|l| l.report.is_none()).map(|l| l.step)
+    }
+
+    /// Files have started to be put in place: cancelling is no longer possible.
+    pub fn installing(&self) -> bool {
+        self.steps.iter().any(|l| matches!(l.step, Step::Install | Step::Reload | Step::Verify))
+    }
+
+    /// Takes in the time: whether the whole seconds shown changed.
+    pub fn tick(&mut self, now: Instant) -> bool {
+        let waited = now.saturating_duration_since(self.waiting_since).as_secs();
+        std::mem::replace(&mut self.waited, waited) != waited
+    }
 }
 
 impl Page for ApplyScreen {
     fn update(&mut self, action: Action, _: &Around) -> Effect {
         let done = matches!(self.phase, Phase::Done(_));
         match action {
+            Action::Cancel if self.phase == Phase::Running => Effect::CancelApply,
             Action::Keep if self.confirming() => Effect::KeepPending,
             Action::RevertNow | Action::Cancel if self.confirming() => Effect::RevertPending,
             Action::Activate | Action::Cancel if done => match self.quit_after {
@@ -84,12 +107,18 @@ impl Page for ApplyScreen {
     }
 
     fn context(&self) -> Context {
-        Context::Apply { confirming: self.confirming() }
+        match self.phase {
+            Phase::Running => Context::Page(keys::APPLY_RUNNING_PAGE),
+            _ => Context::Apply { confirming: self.confirming() },
+        }
     }
 
     fn hints(&self, around: &Around) -> Vec<Hint> {
         let h = |table, action| hints::from(table, action, around.theme);
         match self.phase {
+            Phase::Running if !self.installing() && !self.cancelling => {
+                vec![h(keys::APPLY_RUNNING, Action::Cancel)]
+            }
             Phase::Running | Phase::Reverting => {
                 vec![hints::literal("", "working: keys wait until it has finished", around.theme)]
             }

@@ -33,6 +33,8 @@ pub enum Effect {
     /// The Apply page: keep the applied configuration, or put the previous one back.
     KeepPending,
     RevertPending,
+    /// Esc/Ctrl-C while the apply runs: stop it if nothing has been installed yet.
+    CancelApply,
     OpenCertificates,
     /// Leave the certificate manager for the TLS tab (the store may have changed).
     CloseCertificates,
@@ -86,6 +88,7 @@ impl App {
             }
             Effect::KeepPending => return self.keep_pending(),
             Effect::RevertPending => return self.revert_pending(),
+            Effect::CancelApply => self.cancel_apply(),
             Effect::OpenCertificates => self.open_certificates(),
             Effect::CloseCertificates => self.close_certificates(),
             Effect::Defer(work) => self.deferred = Some(work),

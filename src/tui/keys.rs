@@ -262,6 +262,11 @@ pub const APPLY_ASKING: &[Binding] = &[
     hint(&[key(K::Esc), ch('r'), ch('n')], A::RevertNow, "r/Esc", "revert now"),
 ];
 
+/// The Apply page while the apply runs and nothing has been installed yet (Ctrl-C too,
+/// from [`BACK_OUT`]).
+pub const APPLY_RUNNING: &[Binding] = &[hint(&[key(K::Esc)], A::Cancel, "Esc/^C", "cancel")];
+pub const APPLY_RUNNING_PAGE: &[&[Binding]] = &[EVERYWHERE, BACK_OUT, APPLY_RUNNING];
+
 /// The Apply page once finished.
 pub const APPLY_DONE: &[Binding] = &[
     bind(&[key(K::Enter)], A::Activate),
