@@ -47,6 +47,13 @@ impl App {
                 (&self.settings, &self.facts(&self.settings)),
             )
         };
+        // What is new is judged against what serves or is saved, like the diff.
+        let before = match saved_only {
+            true => std::fs::read_to_string(self.env.paths.proftpd_conf()).unwrap_or_default(),
+            false => self.saved.auxiliary_parameters.clone(),
+        };
+        let risky = review::new_risky_lines(&self.settings.auxiliary_parameters, &before);
+        let forward = crate::proftpd::doctor::nat::forward_line(&self.settings);
         let warnings = self
             .report
             .warnings()
@@ -54,8 +61,16 @@ impl App {
             .map(|p| format!("{}: {}", p.field.label(), p.message))
             .collect();
         self.message = None;
-        let review =
-            Review { changes, diff, warnings, scroll: Scroll::default(), quit_after, saved_only };
+        let review = Review {
+            changes,
+            diff,
+            warnings,
+            scroll: Scroll::default(),
+            quit_after,
+            saved_only,
+            risky,
+            forward,
+        };
         self.screen = Screen::Review(review);
     }
 
