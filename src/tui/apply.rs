@@ -76,12 +76,34 @@ impl Job {
 impl App {
     /// Starts applying the just-saved settings file on a worker thread.
     pub(super) fn start_apply(&mut self, mode: ApplyMode, quit_after: bool) {
+        self.run_apply(mode, quit_after, false);
+    }
+
+    /// The Apply page's `y` after a refusal over a hand-written proftpd.conf: the same
+    /// apply again, replacing that file (the pipeline keeps a copy).
+    pub(super) fn replace_foreign(&mut self) {
+        if let Screen::Apply(screen) = &self.screen
+            && screen.foreign()
+        {
+            let (mode, quit_after) = (screen.mode, screen.quit_after);
+            self.run_apply(mode, quit_after, true);
+        }
+    }
+
+    /// What the editor asks `apply` for.
+    pub(super) fn request(&self, replace_foreign: bool) -> Request {
         let options = self.env.apply.unwrap_or_default();
         let mut request = Request::new(self.env.paths.clone(), self.env.settings_file.clone());
         request.start = options.start;
         request.confirm_within = options.confirm_after; // the watchdog's deadline too
         request.expected = Some(self.disk);
         request.reason = "apply from the editor".into();
+        request.replace_foreign = replace_foreign;
+        request
+    }
+
+    fn run_apply(&mut self, mode: ApplyMode, quit_after: bool, replace_foreign: bool) {
+        let mut request = self.request(replace_foreign);
         let cancel = Arc::new(AtomicBool::new(false));
         request.cancel = Some(Arc::clone(&cancel));
         let mut job = Job::spawn(move |progress| match mode {
@@ -198,6 +220,7 @@ impl App {
                     log: Vec::new(),
                     total: Duration::ZERO,
                     confirmed: None,
+                    foreign: false,
                 });
                 self.job = None;
                 self.refresh_service();
@@ -283,6 +306,7 @@ fn ending(outcome: &Outcome, confirmed: Option<bool>) -> Ending {
         log: outcome.log.clone(),
         total: outcome.steps.iter().map(|s| s.elapsed).sum(),
         confirmed,
+        foreign: outcome.foreign,
     }
 }
 
@@ -302,3 +326,7 @@ fn clock_in(wait: Duration) -> String {
     let at = time::OffsetDateTime::from(SystemTime::now() + wait);
     format!("{:02}:{:02}:{:02} UTC", at.hour(), at.minute(), at.second())
 }
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;

@@ -48,6 +48,8 @@ pub struct Ending {
     pub total: Duration,
     /// With confirmation: kept (`Some(true)`) or put back (`Some(false)`).
     pub confirmed: Option<bool>,
+    /// Refused over a hand-written proftpd.conf: `y` runs it again, replacing that file.
+    pub foreign: bool,
 }
 
 /// The Apply screen's state.
@@ -74,6 +76,11 @@ impl ApplyScreen {
         matches!(self.phase, Phase::Confirming { .. })
     }
 
+    /// Refused over a hand-written proftpd.conf; "Replace it?" is asked.
+    pub fn foreign(&self) -> bool {
+        matches!(&self.phase, Phase::Done(end) if end.foreign)
+    }
+
     /// The step being waited for: the last one started and not finished.
     pub fn running_step(&self) -> Option<Step> {
         self.steps.iter().rev().find(|l| l.report.is_none()).map(|l| l.step)
@@ -96,6 +103,7 @@ impl Page for ApplyScreen {
         let done = matches!(self.phase, Phase::Done(_));
         match action {
             Action::Cancel if self.phase == Phase::Running => Effect::CancelApply,
+            Action::Yes if self.foreign() => Effect::ReplaceForeign,
             Action::Keep if self.confirming() => Effect::KeepPending,
             Action::RevertNow | Action::Cancel if self.confirming() => Effect::RevertPending,
             Action::Activate | Action::Cancel if done => match self.quit_after {
@@ -109,6 +117,7 @@ impl Page for ApplyScreen {
     fn context(&self) -> Context {
         match self.phase {
             Phase::Running => Context::Page(keys::APPLY_RUNNING_PAGE),
+            _ if self.foreign() => Context::Page(keys::APPLY_FOREIGN_PAGE),
             _ => Context::Apply { confirming: self.confirming() },
         }
     }
@@ -124,6 +133,9 @@ impl Page for ApplyScreen {
             }
             Phase::Confirming { .. } => {
                 vec![h(keys::APPLY_ASKING, Action::Keep), h(keys::APPLY_ASKING, Action::RevertNow)]
+            }
+            Phase::Done(_) if self.foreign() => {
+                vec![h(keys::APPLY_FOREIGN, Action::Yes), h(keys::APPLY_DONE, Action::Cancel)]
             }
             Phase::Done(_) => {
                 vec![h(keys::APPLY_DONE, Action::Cancel), h(keys::SCROLL, Action::Up)]

@@ -35,6 +35,9 @@ pub enum Effect {
     RevertPending,
     /// Esc/Ctrl-C while the apply runs: stop it if nothing has been installed yet.
     CancelApply,
+    /// "Replace the hand-written proftpd.conf?" answered yes: the same apply again, with
+    /// `replace_foreign` (a copy of the file is kept).
+    ReplaceForeign,
     OpenCertificates,
     /// Leave the certificate manager for the TLS tab (the store may have changed).
     CloseCertificates,
@@ -89,6 +92,7 @@ impl App {
             Effect::KeepPending => return self.keep_pending(),
             Effect::RevertPending => return self.revert_pending(),
             Effect::CancelApply => self.cancel_apply(),
+            Effect::ReplaceForeign => self.replace_foreign(),
             Effect::OpenCertificates => self.open_certificates(),
             Effect::CloseCertificates => self.close_certificates(),
             Effect::Defer(work) => self.deferred = Some(work),

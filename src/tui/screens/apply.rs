@@ -132,6 +132,10 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
             1,
         );
     }
+    if end.foreign {
+        out("Replace the hand-written proftpd.conf? A copy is kept.", theme.title, 1);
+        out("y: replace it and apply.   Esc: leave it as it is.", theme.help, 1);
+    }
     if !end.log.is_empty() {
         out("proftpd's log since the apply began:", theme.title, 1);
         for line in &end.log {
@@ -203,6 +207,7 @@ mod tests {
                 log: log.iter().map(|l| l.to_string()).collect(),
                 total: Duration::from_millis(6),
                 confirmed: None,
+                foreign: false,
             }),
             scroll: Default::default(),
             quit_after: false,
