@@ -30,6 +30,9 @@ impl Default for ApplyOptions {
     }
 }
 
+/// How often "Keep these settings?" looks whether another shell settled it.
+const SETTLED_CHECK: Duration = Duration::from_secs(1);
+
 /// Seconds the editor's timed confirmation waits (1–3600), when not the default 30.
 pub const CONFIRM_ENV: &str = "FTPCONF_CONFIRM_SECONDS";
 
@@ -198,8 +201,9 @@ impl App {
             Ok(JobEvent::Progress(Progress::Note(note))) => screen.notes.push(note),
             Ok(JobEvent::Pending(pending)) => {
                 let wait = self.env.apply.unwrap_or_default().confirm_after;
+                let now = Instant::now();
                 screen.phase =
-                    Phase::Confirming { deadline: Instant::now() + wait, clock: clock_in(wait) };
+                    Phase::Confirming { deadline: now + wait, clock: clock_in(wait), checked: now };
                 self.pending.put(*pending);
                 self.job = None;
                 self.refresh_service();
@@ -229,22 +233,56 @@ impl App {
         true
     }
 
-    /// When the loop must wake up without a key: the confirmation deadline.
+    /// When the loop must wake up without a key: the confirmation deadline, or the next
+    /// look at whether another shell settled it.
     pub fn deadline(&self) -> Option<Instant> {
         match &self.screen {
-            Screen::Apply(ApplyScreen { phase: Phase::Confirming { deadline, .. }, .. }) => {
-                Some(*deadline)
-            }
+            Screen::Apply(ApplyScreen {
+                phase: Phase::Confirming { deadline, checked, .. },
+                ..
+            }) => Some((*deadline).min(*checked + SETTLED_CHECK)),
             _ => None,
         }
     }
 
-    /// The loop woke at [`App::deadline`]: no answer, so the previous files go back.
+    /// The loop woke at [`App::deadline`]: no answer by the deadline, so the previous
+    /// files go back; before it, a look whether `ftpconf confirm`/`revert` settled it.
     pub fn deadline_passed(&mut self) -> bool {
-        match self.deadline() {
-            Some(deadline) if Instant::now() >= deadline => self.revert_pending(),
-            _ => false,
+        let now = Instant::now();
+        let Screen::Apply(ApplyScreen {
+            phase: Phase::Confirming { deadline, checked, .. }, ..
+        }) = &mut self.screen
+        else {
+            return false;
+        };
+        if now >= *deadline {
+            return self.revert_pending();
         }
+        if now < *checked + SETTLED_CHECK {
+            return false;
+        }
+        *checked = now;
+        self.settled_elsewhere()
+    }
+
+    /// Whether the held apply was settled from another shell (its marker is gone); if
+    /// so, the page says how (kept or put back) instead of waiting for its deadline.
+    /// Draws only on that change.
+    fn settled_elsewhere(&mut self) -> bool {
+        let Some(id) = self.pending.backup_id() else { return false };
+        let waiting = apply::pending_confirmation(&self.env.paths);
+        if waiting.is_some_and(|p| p.backup_id == id) {
+            return false;
+        }
+        let Some(pending) = self.pending.take() else { return false };
+        // Nothing is waiting any more, so this only reports what is live.
+        let outcome = pending.revert(&mut |_| {});
+        if let Screen::Apply(screen) = &mut self.screen {
+            let kept = outcome.verdict == Verdict::Applied;
+            screen.phase = Phase::Done(ending(&outcome, Some(kept)));
+        }
+        self.after_apply(&outcome);
+        true
     }
 
     pub(super) fn keep_pending(&mut self) -> bool {

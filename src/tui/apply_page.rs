@@ -33,6 +33,9 @@ pub enum Phase {
     Confirming {
         deadline: Instant,
         clock: String,
+        /// When the editor last looked whether `ftpconf confirm`/`revert` settled it from
+        /// another shell (at most once a second, only while this question is open).
+        checked: Instant,
     },
     Reverting,
     Done(Ending),
