@@ -184,7 +184,9 @@ where
     while !app.quit {
         if app.working() {
             let mut changed = app.wait_for_work(std::time::Instant::now() + KEY_CHECK);
-            if let Some(key) = source.typed_while_working()? {
+            // A terminal that fails now (hung up) does not end the loop mid-apply: the
+            // apply finishes first, and the next read after it reports the failure.
+            if let Ok(Some(key)) = source.typed_while_working() {
                 changed |= handle(app, &key);
             }
             if changed {
