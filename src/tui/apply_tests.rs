@@ -50,9 +50,4 @@ fn a_refusal_over_a_hand_written_file_offers_to_replace_it() {
     screen.phase = Phase::Done(ending(&outcome, None));
     assert!(screen.foreign());
     assert_eq!(screen.update(Action::Yes, &around), Effect::ReplaceForeign);
-    let shown: String = crate::tui::screens::apply::lines(&screen, &Theme::color(), 78, false)
-        .iter()
-        .map(|l| l.to_string() + "\n")
-        .collect();
-    assert!(shown.contains("Replace the hand-written proftpd.conf? A copy is kept."));
 }

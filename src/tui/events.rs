@@ -1,6 +1,7 @@
 //! Where the event loop's input comes from: the real terminal, or a script of events
 //! (tests). The loop asks for the next event with an optional deadline (the timed
-//! confirmation after an apply) and wakes exactly once at it; there is no timer.
+//! confirmation after an apply, and its once-a-second look for a settlement from another
+//! shell) and wakes at it; while the user is idle on the form there is no timer.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};

@@ -167,8 +167,8 @@ where
 /// after an event that changed something: nothing is written while the user is idle.
 /// While an apply runs, the loop waits for its steps (drawing each, and the seconds
 /// waited, at most once a second) and looks for Esc/Ctrl-C every [`KEY_CHECK`]; other
-/// keys typed meanwhile are dropped. During a timed confirmation it wakes once, at the
-/// deadline. With `fixed_size` (`--size`) the screen keeps its size on resize.
+/// keys typed meanwhile are dropped. During a timed confirmation it wakes once a second
+/// (did another shell settle it?) and at the deadline. With `fixed_size` (`--size`) the screen keeps its size on resize.
 pub fn run_with<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,

@@ -261,4 +261,18 @@ mod tests {
         assert!(shown.contains("this cannot be cancelled"), "{shown}");
         assert!(screen.installing());
     }
+
+    #[test]
+    fn a_refusal_over_a_hand_written_file_asks_to_replace_it() {
+        let theme = Theme::new(true, true);
+        let mut screen = done(Verdict::Refused, Step::Render, &[]);
+        let shown = text(&lines(&screen, &theme, 78, false));
+        assert!(!shown.contains("Replace the hand-written"), "{shown}");
+        if let Phase::Done(end) = &mut screen.phase {
+            end.foreign = true;
+        }
+        let shown = text(&lines(&screen, &theme, 78, false));
+        assert!(shown.contains("Replace the hand-written proftpd.conf? A copy is kept."));
+        assert!(shown.contains("y: replace it and apply."), "{shown}");
+    }
 }
