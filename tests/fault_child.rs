@@ -8,27 +8,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::apply::{DaemonGuard, greets, running_pid, text};
+use common::apply::{DaemonGuard, greets, processes_mentioning, running_pid, text};
 use common::{Sandbox, free_port, proftpd_binary};
 use ftpconf::proftpd::apply::Lock;
 use ftpconf::settings::store;
-
-/// Pids of live processes whose command line mentions `needle`.
-fn processes_mentioning(needle: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
-            continue;
-        };
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let zombie = stat.rsplit(") ").next().is_some_and(|rest| rest.starts_with('Z'));
-        if !zombie && String::from_utf8_lossy(&cmdline).contains(needle) {
-            found.push(pid);
-        }
-    }
-    found
-}
 
 /// Puts a FIFO (`fifo`) or a link to /dev/zero (`zero`) where the regular file `path` was:
 /// what validation accepted can still change before `proftpd -t` reads it.

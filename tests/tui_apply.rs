@@ -214,6 +214,47 @@ fn a_timed_apply_is_kept_when_confirmed() {
     assert!(!sandbox.paths.state_dir().join("confirm.pending").exists());
 }
 
+/// `ftpconf confirm` or `ftpconf revert` from another shell while "Keep these settings?"
+/// waits: the editor notices within about a second and says so, long before its deadline.
+#[test]
+fn a_confirmation_settled_from_another_shell_is_noticed() {
+    for (command, verdict, said) in [
+        ("confirm", Verdict::Applied, "Kept: already settled elsewhere"),
+        ("revert", Verdict::RolledBack, "Not confirmed: the previous configuration (backup"),
+    ] {
+        let sandbox = Sandbox::new();
+        let (old, mut server) = serving(&sandbox);
+        let port = free_port();
+        let mut app = editor(&sandbox, Duration::from_secs(30));
+        let mut terminal = test_terminal(80, 24);
+        drive(&mut terminal, &mut app, new_port(port));
+        let other_shell = {
+            let command = sandbox.ftpconf(&[command]);
+            std::thread::spawn(move || {
+                let mut command = command;
+                std::thread::sleep(Duration::from_millis(1500));
+                let out = command.output().unwrap();
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                Instant::now()
+            })
+        };
+        let started = Instant::now();
+        // No key after `c`: only the other shell settles it.
+        drive(&mut terminal, &mut app, vec![key(KeyCode::Char('c'))]);
+        let ended = Instant::now();
+        let settled = other_shell.join().unwrap();
+        assert!(ended - settled < Duration::from_millis(1500), "{command}: noticed late");
+        assert!(ended - started < Duration::from_secs(10), "{command}: not its own deadline");
+        let Phase::Done(end) = phase(&app) else { panic!("{command}: not finished") };
+        assert_eq!(end.verdict, verdict, "{command}: {end:?}");
+        let shown = terminal.backend().to_string();
+        assert!(shown.contains(said), "{command}: {shown}");
+        let serving_port = if command == "confirm" { port } else { old.port as u16 };
+        assert!(greets(serving_port), "{command}: port {serving_port} serves");
+        assert!(server.is_alive());
+    }
+}
+
 #[test]
 fn a_file_changed_behind_the_editors_back_is_not_overwritten_silently() {
     let sandbox = tui_support::Sandbox::new();

@@ -1,6 +1,7 @@
 //! The real binary in a pty with applying: `ftpconf demo` opens the editor with apply
 //! wired; a timed confirmation writes nothing while it waits and reverts on `r`; signals
-//! restore the terminal and revert an unconfirmed apply; the demo's proftpd never outlives it.
+//! restore the terminal and revert an unconfirmed apply; the demo's proftpd never outlives it;
+//! Esc read from the terminal cancels an apply whose `proftpd -t` hangs.
 
 mod common;
 mod pty_support;
@@ -190,4 +191,56 @@ fn no_answer_reverts_at_the_deadline_in_a_real_terminal() {
     s.send(b"\x11");
     assert!(s.wait_exit().success());
     assert_restored(&s.bytes());
+}
+
+/// The real binary: an Include that turns into a FIFO after validation hangs
+/// `proftpd -t`; the Apply page counts the seconds it waits, and Esc (read from the
+/// terminal while the apply runs) stops it at once, changing nothing.
+#[test]
+fn esc_in_a_real_terminal_cancels_a_hanging_config_test() {
+    let Served { root, paths, old_port, _stop, .. } = serve_a_sandbox();
+    let included = root.path().join("edwire-pty.conf");
+    std::fs::write(&included, "").unwrap();
+    let mut settings = store::load(&paths.settings_file()).unwrap();
+    settings.auxiliary_parameters = format!("Include {}", included.display());
+    store::save(&paths.settings_file(), &settings).unwrap();
+    let live = std::fs::read_to_string(paths.proftpd_conf()).unwrap();
+
+    let vars = [("FTPCONF_TEST_PAUSE_AT", "configtest")];
+    let mut s = Session::start_env(root.path(), (24, 80), &[], false, &vars);
+    s.wait_for("Timeout", 24, 80);
+    s.send(b"s");
+    s.wait_for("a save+apply", 24, 80);
+    s.send(b"a");
+    let marker = paths.state_dir().join("test-pause");
+    let started = std::time::Instant::now();
+    while !marker.exists() {
+        assert!(started.elapsed() < Duration::from_secs(20), "never paused");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::fs::remove_file(&included).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&included).status().unwrap();
+    assert!(made.success());
+    std::fs::remove_file(&marker).unwrap();
+    s.wait_for("Waiting for: proftpd -t on the new config (2 s).", 24, 80);
+    s.wait_for("Esc/^C cancel", 24, 80);
+    let pressed = std::time::Instant::now();
+    s.send(b"\x1b");
+    s.wait_for("Refused: nothing was changed.", 24, 80);
+    assert!(pressed.elapsed() < Duration::from_secs(1), "took {:?}", pressed.elapsed());
+    assert_eq!(std::fs::read_to_string(paths.proftpd_conf()).unwrap(), live);
+    let dir = paths.proftpd_conf().parent().unwrap().to_owned();
+    std::thread::sleep(Duration::from_millis(100));
+    let serving = common::apply::running_pid(&paths);
+    let left: Vec<u32> = common::apply::processes_mentioning(dir.to_str().unwrap())
+        .into_iter()
+        .filter(|&p| Some(p) != serving)
+        .collect();
+    assert!(left.is_empty(), "processes left behind (a proftpd -t?): {left:?}");
+    assert!(greets(old_port));
+    s.send(b"\x1b");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+    assert_restored(&s.bytes());
+    std::fs::remove_file(&included).unwrap();
 }

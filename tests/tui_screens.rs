@@ -126,6 +126,28 @@ fn review_screen_with_diff() {
     insta::assert_snapshot!("review_80x24", terminal.backend());
 }
 
+/// New Auxiliary Parameters lines that reach beyond FTP are marked with their reason; a
+/// risky line already saved is not; the router line names the ports to forward.
+#[test]
+fn review_marks_new_risky_auxiliary_lines_and_the_ports_to_forward() {
+    let sandbox = Sandbox::new();
+    let mut saved = ftpconf::settings::Settings::default();
+    saved.auxiliary_parameters = "AuthUserFile /etc/ftpd.passwd".into();
+    (saved.passive_port_min, saved.passive_port_max) = (50000, 50100);
+    std::fs::create_dir_all(sandbox.file.parent().unwrap()).unwrap();
+    std::fs::write(&sandbox.file, ftpconf::settings::store::to_toml(&saved)).unwrap();
+    let mut app = sandbox.app();
+    app.settings.auxiliary_parameters = "AuthUserFile /etc/ftpd.passwd\n\
+                                         Include /etc/hostname\n\
+                                         SQLConnectInfo ftp@db.lan ftpuser s3cret"
+        .into();
+    app.editors.sync(&app.settings);
+    app.revalidate();
+    let mut terminal = test_terminal(80, 24);
+    drive(&mut terminal, &mut app, vec![ctrl('s')]);
+    insta::assert_snapshot!("review_risky_80x24", terminal.backend());
+}
+
 #[test]
 fn key_help() {
     let sandbox = Sandbox::new();

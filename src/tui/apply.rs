@@ -3,6 +3,8 @@
 //! the moment it finishes. With confirmation the applied configuration is held open
 //! ([`Pending`]) until the user keeps it or the deadline passes, which reverts it.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -27,6 +29,9 @@ impl Default for ApplyOptions {
     }
 }
 
+/// How often "Keep these settings?" looks whether another shell settled it.
+const SETTLED_CHECK: Duration = Duration::from_secs(1);
+
 /// Seconds the editor's timed confirmation waits (1–3600), when not the default 30.
 pub const CONFIRM_ENV: &str = "FTPCONF_CONFIRM_SECONDS";
 
@@ -46,6 +51,8 @@ impl ApplyOptions {
 /// A running apply (or revert): its events arrive through `events`.
 pub(super) struct Job {
     events: Receiver<JobEvent>,
+    /// Set by Esc/Ctrl-C: the apply stops if nothing has been installed yet.
+    cancel: Arc<AtomicBool>,
 }
 
 enum JobEvent {
@@ -64,26 +71,52 @@ impl Job {
             };
             let _ = tx.send(work(&mut progress));
         });
-        Job { events }
+        Job { events, cancel: Arc::default() }
     }
 }
 
 impl App {
     /// Starts applying the just-saved settings file on a worker thread.
     pub(super) fn start_apply(&mut self, mode: ApplyMode, quit_after: bool) {
+        self.run_apply(mode, quit_after, false);
+    }
+
+    /// The Apply page's `y` after a refusal over a hand-written proftpd.conf: the same
+    /// apply again, replacing that file (the pipeline keeps a copy).
+    pub(super) fn replace_foreign(&mut self) {
+        if let Screen::Apply(screen) = &self.screen
+            && screen.foreign()
+        {
+            let (mode, quit_after) = (screen.mode, screen.quit_after);
+            self.run_apply(mode, quit_after, true);
+        }
+    }
+
+    /// What the editor asks `apply` for.
+    pub(super) fn request(&self, replace_foreign: bool) -> Request {
         let options = self.env.apply.unwrap_or_default();
         let mut request = Request::new(self.env.paths.clone(), self.env.settings_file.clone());
         request.start = options.start;
         request.confirm_within = options.confirm_after; // the watchdog's deadline too
         request.expected = Some(self.disk);
         request.reason = "apply from the editor".into();
-        self.job = Some(Job::spawn(move |progress| match mode {
+        request.replace_foreign = replace_foreign;
+        request
+    }
+
+    fn run_apply(&mut self, mode: ApplyMode, quit_after: bool, replace_foreign: bool) {
+        let mut request = self.request(replace_foreign);
+        let cancel = Arc::new(AtomicBool::new(false));
+        request.cancel = Some(Arc::clone(&cancel));
+        let mut job = Job::spawn(move |progress| match mode {
             ApplyMode::Plain => JobEvent::Finished(Box::new(apply::run(&request, progress))),
             ApplyMode::Confirm => match apply::run_pending(&request, progress) {
                 Ok(pending) => JobEvent::Pending(Box::new(pending)),
                 Err(outcome) => JobEvent::Finished(outcome),
             },
-        }));
+        });
+        job.cancel = cancel;
+        self.job = Some(job);
         self.message = None;
         self.screen = Screen::Apply(ApplyScreen {
             mode,
@@ -92,6 +125,9 @@ impl App {
             phase: Phase::Running,
             scroll: Scroll::default(),
             quit_after,
+            waiting_since: Instant::now(),
+            waited: 0,
+            cancelling: false,
         });
     }
 
@@ -100,15 +136,20 @@ impl App {
         self.job.is_some() || self.service_job.is_some()
     }
 
-    /// Waits for the running job's next event and takes it in, with any that arrived
-    /// together (fast steps), so they cost one redraw, not one each: bytes count on a
-    /// 9600-baud line. Returns whether the screen changed.
-    pub fn wait_for_work(&mut self) -> bool {
+    /// Waits until `until` for the running job's next event and takes it in, with any
+    /// that arrived together (fast steps), so they cost one redraw, not one each: bytes
+    /// count on a 9600-baud line. Returns whether the screen changed (the seconds shown
+    /// for the step being waited for count too: at most one redraw a second).
+    pub fn wait_for_work(&mut self, until: Instant) -> bool {
         if self.service_job.is_some() {
             return self.wait_for_service();
         }
         let Some(job) = &self.job else { return false };
-        let first = job.events.recv();
+        let first = match job.events.recv_timeout(until.saturating_duration_since(Instant::now())) {
+            Ok(event) => Ok(event),
+            Err(mpsc::RecvTimeoutError::Timeout) => return self.tick(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(mpsc::RecvError),
+        };
         let mut changed = self.take_job_event(first);
         while let Some(job) = &self.job {
             match job.events.try_recv() {
@@ -122,6 +163,27 @@ impl App {
         changed
     }
 
+    /// The seconds waited, taken in; whether what is shown changed.
+    fn tick(&mut self) -> bool {
+        match &mut self.screen {
+            Screen::Apply(screen) if self.job.is_some() => screen.tick(Instant::now()),
+            _ => false,
+        }
+    }
+
+    /// Esc/Ctrl-C on the Apply page while the apply runs: asks it to stop, which it does
+    /// at once up to the install ("cancelled before anything changed"); from then on it
+    /// runs to its end, and the page says so.
+    pub(super) fn cancel_apply(&mut self) {
+        let (Screen::Apply(screen), Some(job)) = (&mut self.screen, &self.job) else { return };
+        if screen.installing() {
+            self.error("Cannot cancel now: files are being installed; the apply finishes");
+            return;
+        }
+        job.cancel.store(true, Ordering::SeqCst);
+        screen.cancelling = true;
+    }
+
     fn take_job_event(&mut self, event: Result<JobEvent, mpsc::RecvError>) -> bool {
         let Screen::Apply(screen) = &mut self.screen else {
             self.job = None;
@@ -130,6 +192,7 @@ impl App {
         match event {
             Ok(JobEvent::Progress(Progress::Started(step))) => {
                 screen.steps.push(StepLine { step, report: None });
+                (screen.waiting_since, screen.waited) = (Instant::now(), 0);
             }
             Ok(JobEvent::Progress(Progress::Finished(report))) => {
                 match screen.steps.iter_mut().rev().find(|l| l.step == report.step) {
@@ -140,8 +203,9 @@ impl App {
             Ok(JobEvent::Progress(Progress::Note(note))) => screen.notes.push(note),
             Ok(JobEvent::Pending(pending)) => {
                 let wait = self.env.apply.unwrap_or_default().confirm_after;
+                let now = Instant::now();
                 screen.phase =
-                    Phase::Confirming { deadline: Instant::now() + wait, clock: clock_in(wait) };
+                    Phase::Confirming { deadline: now + wait, clock: clock_in(wait), checked: now };
                 self.pending.put(*pending);
                 self.job = None;
                 self.refresh_service();
@@ -162,6 +226,7 @@ impl App {
                     log: Vec::new(),
                     total: Duration::ZERO,
                     confirmed: None,
+                    foreign: false,
                 });
                 self.job = None;
                 self.refresh_service();
@@ -170,26 +235,61 @@ impl App {
         true
     }
 
-    /// When the loop must wake up without a key: the confirmation deadline, or the open
-    /// Service screen's next refresh (auto-refresh on).
+    /// When the loop must wake up without a key: the confirmation deadline and, before it,
+    /// the next look at whether another shell settled it; or the open Service screen's next
+    /// refresh (auto-refresh on).
     pub fn deadline(&self) -> Option<Instant> {
         match &self.screen {
-            Screen::Apply(ApplyScreen { phase: Phase::Confirming { deadline, .. }, .. }) => {
-                Some(*deadline)
-            }
+            Screen::Apply(ApplyScreen {
+                phase: Phase::Confirming { deadline, checked, .. },
+                ..
+            }) => Some((*deadline).min(*checked + SETTLED_CHECK)),
             _ => self.service_deadline(),
         }
     }
 
-    /// The loop woke at [`App::deadline`]: the Service screen's timed refresh, or no
-    /// answer to "Keep these settings?", so the previous files go back.
+    /// The loop woke at [`App::deadline`]: the Service screen's timed refresh; or no
+    /// answer by the deadline, so the previous files go back; before it, a look whether
+    /// `ftpconf confirm`/`revert` settled it.
     pub fn deadline_passed(&mut self) -> bool {
-        match self.deadline() {
-            Some(deadline) if Instant::now() < deadline => false,
-            Some(_) if self.service_deadline().is_some() => self.service_tick(),
-            Some(_) => self.revert_pending(),
-            _ => false,
+        let now = Instant::now();
+        let Screen::Apply(ApplyScreen {
+            phase: Phase::Confirming { deadline, checked, .. }, ..
+        }) = &mut self.screen
+        else {
+            return match self.service_deadline() {
+                Some(due) if now >= due => self.service_tick(),
+                _ => false,
+            };
+        };
+        if now >= *deadline {
+            return self.revert_pending();
         }
+        if now < *checked + SETTLED_CHECK {
+            return false;
+        }
+        *checked = now;
+        self.settled_elsewhere()
+    }
+
+    /// Whether the held apply was settled from another shell (its marker is gone); if
+    /// so, the page says how (kept or put back) instead of waiting for its deadline.
+    /// Draws only on that change.
+    fn settled_elsewhere(&mut self) -> bool {
+        let Some(id) = self.pending.backup_id() else { return false };
+        let waiting = apply::pending_confirmation(&self.env.paths);
+        if waiting.is_some_and(|p| p.backup_id == id) {
+            return false;
+        }
+        let Some(pending) = self.pending.take() else { return false };
+        // Nothing is waiting any more, so this only reports what is live.
+        let outcome = pending.revert(&mut |_| {});
+        if let Screen::Apply(screen) = &mut self.screen {
+            let kept = outcome.verdict == Verdict::Applied;
+            screen.phase = Phase::Done(ending(&outcome, Some(kept)));
+        }
+        self.after_apply(&outcome);
+        true
     }
 
     pub(super) fn keep_pending(&mut self) -> bool {
@@ -206,6 +306,7 @@ impl App {
         let Some(pending) = self.pending.take() else { return false };
         if let Screen::Apply(screen) = &mut self.screen {
             screen.phase = Phase::Reverting;
+            (screen.waiting_since, screen.waited) = (Instant::now(), 0);
         }
         self.job = Some(Job::spawn(move |progress| {
             JobEvent::Finished(Box::new(pending.revert(progress)))
@@ -250,6 +351,7 @@ fn ending(outcome: &Outcome, confirmed: Option<bool>) -> Ending {
         log: outcome.log.clone(),
         total: outcome.steps.iter().map(|s| s.elapsed).sum(),
         confirmed,
+        foreign: outcome.foreign,
     }
 }
 
@@ -269,3 +371,7 @@ fn clock_in(wait: Duration) -> String {
     let at = time::OffsetDateTime::from(SystemTime::now() + wait);
     format!("{:02}:{:02}:{:02} UTC", at.hour(), at.minute(), at.second())
 }
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;

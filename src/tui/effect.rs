@@ -34,6 +34,11 @@ pub enum Effect {
     /// The Apply page: keep the applied configuration, or put the previous one back.
     KeepPending,
     RevertPending,
+    /// Esc/Ctrl-C while the apply runs: stop it if nothing has been installed yet.
+    CancelApply,
+    /// "Replace the hand-written proftpd.conf?" answered yes: the same apply again, with
+    /// `replace_foreign` (a copy of the file is kept).
+    ReplaceForeign,
     OpenCertificates,
     /// Run the doctor's check on the open Check screen, as the user its fields name (no
     /// name: as configured).
@@ -92,6 +97,8 @@ impl App {
             }
             Effect::KeepPending => return self.keep_pending(),
             Effect::RevertPending => return self.revert_pending(),
+            Effect::CancelApply => self.cancel_apply(),
+            Effect::ReplaceForeign => self.replace_foreign(),
             Effect::OpenCertificates => self.open_certificates(),
             Effect::StartCheck => self.start_check(),
             Effect::CloseCertificates => self.close_certificates(),

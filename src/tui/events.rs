@@ -1,6 +1,7 @@
 //! Where the event loop's input comes from: the real terminal, or a script of events
 //! (tests). The loop asks for the next event with an optional deadline (the timed
-//! confirmation after an apply) and wakes exactly once at it; there is no timer.
+//! confirmation after an apply, and its once-a-second look for a settlement from another
+//! shell) and wakes at it; while the user is idle on the form there is no timer.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -32,6 +33,12 @@ pub trait EventSource {
     /// Drops keys typed while the editor was busy (an apply), so a key pressed during
     /// it never answers the question shown after it ("Keep these settings?").
     fn drop_typeahead(&mut self) {}
+
+    /// While an apply runs: a key typed by now (Esc/Ctrl-C cancel it), without waiting.
+    /// Scripts keep their keys for after the apply, so by default there is none.
+    fn typed_while_working(&mut self) -> io::Result<Option<Event>> {
+        Ok(None)
+    }
 }
 
 /// The real terminal: its bytes read here and turned into events by [`Parser`] (not
@@ -126,6 +133,21 @@ impl EventSource for TerminalEvents {
                 return Ok(Input::Timeout);
             }
         }
+    }
+
+    fn typed_while_working(&mut self) -> io::Result<Option<Event>> {
+        let event = match self.parser.next_event() {
+            Some(event) => Some(event),
+            None => self.wait(Some(Instant::now()))?,
+        };
+        // Only keys matter now; a resize waits for the end, a paste is dropped.
+        Ok(event.and_then(|e| match e {
+            Event::Key(_) => Some(e),
+            other => {
+                self.kept.extend(keep_unless_typed(other));
+                None
+            }
+        }))
     }
 
     fn drop_typeahead(&mut self) {

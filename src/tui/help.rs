@@ -60,6 +60,7 @@ pub const KEY_HELP: &[(&str, &str)] = &[
     ("a, Ctrl-A", "in the review: save, then apply (proftpd reloads)"),
     ("c", "in the review: save and apply, then keep it only"),
     ("", "if you confirm (k/Enter) before the time shown"),
+    ("Esc, Ctrl-C", "while an apply runs: cancel it (until files are installed)"),
     ("q, Ctrl-Q, Ctrl-C, F10", "quit; asks first when changes are unsaved"),
     ("?, Ctrl-G, F1", "this help"),
     ("Ctrl-L", "repaint the whole screen"),

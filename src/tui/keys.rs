@@ -295,6 +295,16 @@ pub const APPLY_ASKING: &[Binding] = &[
     hint(&[key(K::Esc), ch('r'), ch('n')], A::RevertNow, "r/Esc", "revert now"),
 ];
 
+/// The Apply page while the apply runs and nothing has been installed yet (Ctrl-C too,
+/// from [`BACK_OUT`]).
+pub const APPLY_RUNNING: &[Binding] = &[hint(&[key(K::Esc)], A::Cancel, "Esc/^C", "cancel")];
+pub const APPLY_RUNNING_PAGE: &[&[Binding]] = &[EVERYWHERE, BACK_OUT, APPLY_RUNNING];
+
+/// The Apply page after a refusal to replace a hand-written proftpd.conf.
+pub const APPLY_FOREIGN: &[Binding] = &[hint(&[ch('y')], A::Yes, "y", "replace it")];
+pub const APPLY_FOREIGN_PAGE: &[&[Binding]] =
+    &[EVERYWHERE, BACK_OUT, APPLY_FOREIGN, APPLY_DONE, SCROLL];
+
 /// The Apply page once finished.
 pub const APPLY_DONE: &[Binding] = &[
     bind(&[key(K::Enter)], A::Activate),

@@ -17,6 +17,8 @@ const ALL: &[Context] = &[
     Context::Help,
     Context::Apply { confirming: true },
     Context::Apply { confirming: false },
+    Context::Page(APPLY_RUNNING_PAGE),
+    Context::Page(APPLY_FOREIGN_PAGE),
     Context::Certs(CertKeys::List),
     Context::Certs(CertKeys::Form),
     Context::Certs(CertKeys::Confirm),

@@ -170,9 +170,10 @@ where
 
 /// Draws, then handles events until the app quits or the events run out. Redraws only
 /// after an event that changed something: nothing is written while the user is idle.
-/// While an apply runs, the loop waits for its steps (drawing each) and reads no keys;
-/// keys typed meanwhile are dropped. During a timed confirmation it wakes once, at the
-/// deadline. With `fixed_size` (`--size`) the screen keeps its size on resize.
+/// While an apply runs, the loop waits for its steps (drawing each, and the seconds
+/// waited, at most once a second) and looks for Esc/Ctrl-C every [`KEY_CHECK`]; other
+/// keys typed meanwhile are dropped. During a timed confirmation it wakes once a second
+/// (did another shell settle it?) and at the deadline. With `fixed_size` (`--size`) the screen keeps its size on resize.
 pub fn run_with<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -187,7 +188,13 @@ where
     draw(terminal, app)?;
     while !app.quit {
         if app.working() {
-            if app.wait_for_work() {
+            let mut changed = app.wait_for_work(std::time::Instant::now() + KEY_CHECK);
+            // A terminal that fails now (hung up) does not end the loop mid-apply: the
+            // apply finishes first, and the next read after it reports the failure.
+            if let Ok(Some(key)) = source.typed_while_working() {
+                changed |= handle(app, &key);
+            }
+            if changed {
                 draw(terminal, app)?;
             }
             if !app.working() {
@@ -228,6 +235,9 @@ where
     }
     Ok(())
 }
+
+/// How often a running apply looks for Esc/Ctrl-C (a wake-up, not a redraw).
+const KEY_CHECK: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Events to the app; the mouse wheel (with `--mouse`) moves like Up/Down.
 fn handle(app: &mut App, event: &Event) -> bool {

@@ -7,6 +7,7 @@ use super::hints::{self, Hint};
 use super::keys::{self, Action, Context};
 use super::page::{Around, Page};
 use super::scroll::Scroll;
+use crate::proftpd::directives::risky_lines;
 use crate::proftpd::{Facts, render};
 use crate::settings::{Field, Settings};
 
@@ -51,6 +52,11 @@ pub struct Review {
     /// Nothing is unsaved; the review is there to apply the saved file (`diff` is then
     /// against the live proftpd.conf).
     pub saved_only: bool,
+    /// Auxiliary Parameters lines that load modules, include files, run commands or carry
+    /// credentials, new in this save: "line N: why".
+    pub risky: Vec<String>,
+    /// The ports a router must forward to this NAS, in one line.
+    pub forward: String,
 }
 
 impl Page for Review {
@@ -95,6 +101,19 @@ pub fn changes(saved: &Settings, edited: &Settings) -> Vec<Change> {
             old: field.get(saved).display(),
             new: field.get(edited).display(),
         })
+        .collect()
+}
+
+/// The risky Auxiliary Parameters lines of `text` ([`risky_lines`]) that `before` (the
+/// saved Auxiliary Parameters, or the live proftpd.conf) does not already have, as
+/// "line N: why". Compared by the line's text, so moving a line is not news.
+pub fn new_risky_lines(text: &str, before: &str) -> Vec<String> {
+    let known: Vec<&str> = before.lines().map(str::trim).collect();
+    let lines: Vec<&str> = text.lines().collect();
+    risky_lines(text)
+        .into_iter()
+        .filter(|(n, _)| !known.contains(&lines[n - 1].trim()))
+        .map(|(n, why)| format!("line {n}: {why}"))
         .collect()
 }
 
@@ -166,5 +185,16 @@ mod tests {
         let diff = config_diff((&saved, &facts), (&edited, &facts));
         assert!(diff.contains(&(DiffKind::Removed, "-Port 21".into())), "{diff:?}");
         assert!(diff.contains(&(DiffKind::Added, "+Port 2121".into())), "{diff:?}");
+    }
+
+    #[test]
+    fn only_risky_lines_new_in_this_save_are_marked() {
+        let before = "LoadModule mod_ban.c\nMaxInstances 5";
+        let text =
+            "MaxInstances 5\n  LoadModule mod_ban.c\nInclude /etc/x.conf\nSQLConnectInfo db@h u p";
+        let marked = new_risky_lines(text, before);
+        assert_eq!(marked.len(), 2, "{marked:?}");
+        assert!(marked[0].starts_with("line 3: Include reads another file"), "{marked:?}");
+        assert!(marked[1].starts_with("line 4: SQLConnectInfo connects"), "{marked:?}");
     }
 }

@@ -6,7 +6,8 @@ use super::apply::ApplyMode;
 use super::review::{self, Commit, Review};
 use super::scroll::Scroll;
 use crate::proftpd::apply::{self, Fingerprint};
-use crate::settings::{Field, Section, store};
+use crate::settings::store::{self, SettingsFile};
+use crate::settings::{Field, Section};
 
 impl App {
     /// Save was asked for: check everything (with DNS), then review or refuse.
@@ -47,6 +48,13 @@ impl App {
                 (&self.settings, &self.facts(&self.settings)),
             )
         };
+        // What is new is judged against what serves or is saved, like the diff.
+        let before = match saved_only {
+            true => std::fs::read_to_string(self.env.paths.proftpd_conf()).unwrap_or_default(),
+            false => self.saved.auxiliary_parameters.clone(),
+        };
+        let risky = review::new_risky_lines(&self.settings.auxiliary_parameters, &before);
+        let forward = crate::proftpd::doctor::nat::forward_line(&self.settings);
         let warnings = self
             .report
             .warnings()
@@ -54,8 +62,16 @@ impl App {
             .map(|p| format!("{}: {}", p.field.label(), p.message))
             .collect();
         self.message = None;
-        let review =
-            Review { changes, diff, warnings, scroll: Scroll::default(), quit_after, saved_only };
+        let review = Review {
+            changes,
+            diff,
+            warnings,
+            scroll: Scroll::default(),
+            quit_after,
+            saved_only,
+            risky,
+            forward,
+        };
         self.screen = Screen::Review(review);
     }
 
@@ -91,16 +107,32 @@ impl App {
     /// overwritten silently: the user chooses (reload, overwrite, cancel).
     pub(super) fn commit(&mut self, commit: Commit, quit_after: bool, overwrite: bool) -> bool {
         let file = self.env.settings_file.clone();
-        if !overwrite && apply::settings_changed_since(&file, &self.disk) {
+        let not_saved = |why: String| {
+            format!("Could not save {}: {why}. The file was not changed", file.display())
+        };
+        // The writers' lock from the check to the write (as `set` holds it): a change made
+        // by another writer meanwhile is either seen here or made after this save.
+        let mut locked = match SettingsFile::open(&file) {
+            Ok(locked) => locked,
+            Err(e) => {
+                self.error(not_saved(e.problems.join("; ")));
+                return true;
+            }
+        };
+        if !overwrite && apply::settings_changed_since(locked.target(), &self.disk) {
+            drop(locked);
             let kind = ConfirmKind::ChangedOnDisk { commit, quit_after };
             self.screen = Screen::Confirm(Confirm::new(kind, 2));
             return true;
         }
-        if let Err(e) = store::save(&file, &self.settings) {
-            self.error(format!("Could not save {}: {e}. The file was not changed", file.display()));
+        if let Err(e) = locked.save(&self.settings) {
+            self.error(not_saved(e.to_string()));
             return true;
         }
-        self.disk = Fingerprint::of_file(&file).unwrap_or(Fingerprint { content: None });
+        self.disk = Fingerprint::of_file(locked.target()).unwrap_or(Fingerprint { content: None });
+        // Lock order: the apply lock first, the settings lock second; an apply started
+        // below takes both, so this one goes now.
+        drop(locked);
         // Saved: an earlier session's draft has served its purpose.
         super::draft::remove(&file);
         self.draft = None;

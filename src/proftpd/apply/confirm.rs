@@ -287,6 +287,7 @@ fn plain(paths: &Paths, verdict: Verdict, message: String, backup: Option<Backup
         backup,
         serving: matches!(status::state(paths), State::Running { .. }),
         needs_attention: false,
+        foreign: false,
     }
 }
 

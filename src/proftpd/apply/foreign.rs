@@ -98,37 +98,49 @@ fn debian_fingerprints(md5sums: &Path, status: &Path) -> Vec<String> {
     found
 }
 
+/// Why [`check`] stopped an apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub message: String,
+    /// The live proftpd.conf is hand-written and replacing it was not asked for: the same
+    /// apply with `replace_foreign` goes ahead (otherwise keeping its copy failed).
+    pub hand_written: bool,
+}
+
 /// Refuses to go on over a hand-written configuration unless `replace` is set; when
 /// set, keeps a copy of it under [`kept_dir`]. Ok: a note to show, if any.
 ///
 /// Only on the real root: a `--root` sandbox (demo, tests) is ftpconf's own, and test
 /// harnesses write renderings there directly.
-pub fn check(paths: &Paths, replace: bool) -> Result<Option<String>, String> {
+pub fn check(paths: &Paths, replace: bool) -> Result<Option<String>, Refusal> {
     if paths.root() != Path::new("/") {
         return Ok(None);
     }
     check_any_root(paths, replace)
 }
 
-fn check_any_root(paths: &Paths, replace: bool) -> Result<Option<String>, String> {
+fn check_any_root(paths: &Paths, replace: bool) -> Result<Option<String>, Refusal> {
     if author(paths) != Author::Someone {
         return Ok(None);
     }
     let live = paths.proftpd_conf();
     if !replace {
-        return Err(format!(
+        let message = format!(
             "{} was not written by ftpconf and is not Debian's shipped file: this apply would \
              replace a hand-written configuration. Run it again with --replace-foreign to \
              replace it (a copy is kept in {})",
             live.display(),
             kept_dir(paths).display()
-        ));
+        );
+        return Err(Refusal { message, hand_written: true });
     }
-    let text = std::fs::read(&live).map_err(|e| format!("cannot read {}: {e}", live.display()))?;
+    let failed = |message: String| Refusal { message, hand_written: false };
+    let text =
+        std::fs::read(&live).map_err(|e| failed(format!("cannot read {}: {e}", live.display())))?;
     let copy = kept_dir(paths).join(format!("proftpd.conf.{}", fingerprint(&text)));
     std::fs::create_dir_all(kept_dir(paths))
         .and_then(|()| crate::fsutil::atomic_write(&copy, &text, 0o600))
-        .map_err(|e| format!("cannot keep a copy of {}: {e}", live.display()))?;
+        .map_err(|e| failed(format!("cannot keep a copy of {}: {e}", live.display())))?;
     Ok(Some(format!(
         "replacing a hand-written {}; a copy is kept as {}",
         live.display(),
@@ -198,7 +210,8 @@ mod tests {
         std::fs::write(paths.proftpd_conf(), hand).unwrap();
         assert_eq!(check(&paths, false), Ok(None), "sandboxes are not guarded");
         let refused = check_any_root(&paths, false).unwrap_err();
-        assert!(refused.contains("--replace-foreign"), "{refused}");
+        assert!(refused.hand_written, "typed: the same apply with replace_foreign goes ahead");
+        assert!(refused.message.contains("--replace-foreign"), "{refused:?}");
         assert!(!kept_dir(&paths).exists(), "a refusal changes nothing");
         let note = check_any_root(&paths, true).unwrap().expect("a note");
         let copy = kept_dir(&paths).join(format!("proftpd.conf.{}", fingerprint(hand.as_bytes())));

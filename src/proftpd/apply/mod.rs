@@ -170,4 +170,8 @@ pub struct Outcome {
     /// An earlier, interrupted apply left something this run could not finish or undo
     /// (exit status 7); `message` says what and the one command that fixes it.
     pub needs_attention: bool,
+    /// Refused because the live proftpd.conf is hand-written: the same request with
+    /// `replace_foreign` set goes ahead (and keeps a copy). Set by the pipeline, so
+    /// callers never read it from the message.
+    pub foreign: bool,
 }

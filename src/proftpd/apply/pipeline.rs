@@ -163,8 +163,13 @@ fn prepare(
     not_cancelled(request)?;
     let staged = run
         .step(Step::Render, |r| {
-            if let Some(note) = super::foreign::check(paths, request.replace_foreign)? {
-                r.note(note);
+            match super::foreign::check(paths, request.replace_foreign) {
+                Ok(Some(note)) => r.note(note),
+                Ok(None) => {}
+                Err(refusal) => {
+                    r.foreign = refusal.hand_written;
+                    return Err(refusal.message);
+                }
             }
             crate::proftpd::ensure_runtime_dirs(paths)
                 .map_err(|e| format!("cannot create proftpd's directories: {e}"))?;
@@ -412,5 +417,6 @@ pub(crate) fn finish(
         backup,
         serving,
         needs_attention: false,
+        foreign: run.foreign,
     }
 }

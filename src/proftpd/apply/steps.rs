@@ -119,6 +119,8 @@ pub(crate) struct Runner<'a> {
     progress: &'a mut dyn FnMut(&Progress),
     pub reports: Vec<StepReport>,
     pub notes: Vec<String>,
+    /// A step refused to replace a hand-written proftpd.conf ([`super::Outcome::foreign`]).
+    pub foreign: bool,
     pause: Option<(Step, PathBuf)>,
 }
 
@@ -128,7 +130,7 @@ impl<'a> Runner<'a> {
             .ok()
             .and_then(|name| Step::from_name(&name))
             .map(|step| (step, pause_marker));
-        Runner { progress, reports: Vec::new(), notes: Vec::new(), pause }
+        Runner { progress, reports: Vec::new(), notes: Vec::new(), foreign: false, pause }
     }
 
     /// Runs `work` as `step`. `work` returns the detail line, or the error message.

@@ -42,6 +42,12 @@ impl Unconfirmed {
     pub fn take(&self) -> Option<Pending> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
+
+    /// The backup of the apply held here, if any (it stays held).
+    pub fn backup_id(&self) -> Option<String> {
+        let slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        slot.as_ref().map(|p| p.backup().id().to_owned())
+    }
 }
 
 /// Remembers that this process applies under `paths` (called when a watchdog is armed).

@@ -5,7 +5,8 @@ use std::path::Path;
 use super::{CertManager, Form, FormKind, Mode, RowValue, name_taken};
 use crate::paths::Paths;
 use crate::proftpd::certs::{self, KeyChoice};
-use crate::settings::{Field, Severity, Value};
+use crate::settings::store::SettingsFile;
+use crate::settings::{Field, Settings, Severity, Value};
 use crate::tui::app::{App, Deferred, Screen};
 use crate::tui::effect::Effect;
 use crate::tui::hints::{self, Hint};
@@ -43,7 +44,9 @@ impl App {
         let Mode::Form(form) = &mut m.mode else { return };
         form.busy = false;
         let name = form.name().to_owned();
-        let message = match certs::create(&self.env.paths, &name, &form.new_cert(), false) {
+        let created = settings_lock(&self.env.settings_file)
+            .and_then(|_lock| certs::create(&self.env.paths, &name, &form.new_cert(), false));
+        let message = match created {
             Ok(info) => {
                 let until = info.details().map(|d| certs::date(d.not_after)).unwrap_or_default();
                 let key = info.details().map(|d| d.key.to_string()).unwrap_or_default();
@@ -109,7 +112,7 @@ impl Page for CertManager {
         let (paths, edited) = (&around.env.paths, around.edited);
         match &mut self.mode {
             Mode::List => self.list_update(action, around),
-            Mode::Form(form) => match form_update(form, action, paths) {
+            Mode::Form(form) => match form_update(form, action, paths, &around.env.settings_file) {
                 FormOutcome::Effect(effect) => effect,
                 FormOutcome::Back => {
                     self.mode = Mode::List;
@@ -124,7 +127,7 @@ impl Page for CertManager {
             Mode::ConfirmDelete(name) => {
                 let name = name.clone();
                 let effect = match action {
-                    Action::Yes => match certs::delete(paths, &name, edited) {
+                    Action::Yes => match delete(around, &name, edited) {
                         Ok(()) => {
                             self.refresh(paths, None);
                             Effect::info(format!("Deleted {name} ({name}.crt and {name}.key)"))
@@ -193,6 +196,20 @@ impl CertManager {
     }
 }
 
+/// The settings writers' lock, held while the store changes, as `ftpconf cert` holds it:
+/// a `set` choosing a certificate cannot interleave with its creation or deletion.
+fn settings_lock(settings_file: &Path) -> Result<SettingsFile, Vec<String>> {
+    SettingsFile::open(settings_file).map_err(|e| e.problems)
+}
+
+/// Deletes `name` under the settings lock, refused while the edited settings or the
+/// settings file as it is now (another writer may just have chosen it) use it.
+fn delete(around: &Around, name: &str, edited: &Settings) -> Result<(), String> {
+    let locked = settings_lock(&around.env.settings_file).map_err(|p| p.join("; "))?;
+    let on_disk = locked.settings().ok().filter(|s| s.certificate == name);
+    certs::delete(&around.env.paths, name, on_disk.as_ref().unwrap_or(edited))
+}
+
 /// What a key in one of the manager's forms leads to.
 enum FormOutcome {
     Effect(Effect),
@@ -202,7 +219,12 @@ enum FormOutcome {
     Imported(String, String),
 }
 
-fn form_update(form: &mut Form, action: Action, paths: &Paths) -> FormOutcome {
+fn form_update(
+    form: &mut Form,
+    action: Action,
+    paths: &Paths,
+    settings_file: &Path,
+) -> FormOutcome {
     let effect = match action {
         Action::NextField | Action::Down => {
             form.step(1);
@@ -230,7 +252,9 @@ fn form_update(form: &mut Form, action: Action, paths: &Paths) -> FormOutcome {
             FormKind::Import => {
                 let name = form.name().to_owned();
                 let (cert, key) = (Path::new(form.cert_file()), Path::new(form.key_file()));
-                match certs::import(paths, &name, cert, key, false) {
+                let imported = settings_lock(settings_file)
+                    .and_then(|_lock| certs::import(paths, &name, cert, key, false));
+                match imported {
                     Ok(info) => return FormOutcome::Imported(name, warnings(&info)),
                     Err(reasons) => {
                         let n = reasons.len();

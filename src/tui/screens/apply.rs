@@ -44,8 +44,11 @@ pub fn lines(screen: &ApplyScreen, theme: &Theme, width: u16, timings: bool) -> 
         }
     };
     match &screen.phase {
-        Phase::Running => paragraph("Applying; keys wait until it has finished.", theme.info, 1),
-        Phase::Reverting => paragraph("Putting the previous configuration back...", theme.info, 1),
+        Phase::Running => paragraph(&waiting(screen, timings), theme.info, 1),
+        Phase::Reverting => {
+            let waited = seconds(screen.waited, timings);
+            paragraph(&format!("Putting the previous configuration back{waited}..."), theme.info, 1)
+        }
         Phase::Confirming { clock, .. } => {
             paragraph("Applied. Check that FTP works as you meant it to.", theme.info, 1);
             paragraph(
@@ -62,6 +65,24 @@ pub fn lines(screen: &ApplyScreen, theme: &Theme, width: u16, timings: bool) -> 
         Phase::Done(end) => ending(end, theme, timings, &mut paragraph),
     }
     lines
+}
+
+/// What the running apply waits for, and for how long; whether Esc still stops it.
+fn waiting(screen: &ApplyScreen, timings: bool) -> String {
+    let waited = seconds(screen.waited, timings);
+    let what = screen.running_step().map_or("the next step", |s| s.title());
+    if screen.installing() {
+        format!("Waiting for: {what}{waited}. Files are being installed: this cannot be cancelled.")
+    } else if screen.cancelling {
+        format!("Cancelling: waiting for {what} to stop{waited}.")
+    } else {
+        format!("Waiting for: {what}{waited}. Esc or Ctrl-C cancels (nothing is installed yet).")
+    }
+}
+
+/// " (N s)", or nothing without timings (stable snapshots).
+fn seconds(waited: u64, timings: bool) -> String {
+    if timings { format!(" ({waited} s)") } else { String::new() }
 }
 
 fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str, Style, usize)) {
@@ -110,6 +131,10 @@ fn ending(end: &Ending, theme: &Theme, timings: bool, out: &mut impl FnMut(&str,
             theme.help,
             1,
         );
+    }
+    if end.foreign {
+        out("Replace the hand-written proftpd.conf? A copy is kept.", theme.title, 1);
+        out("y: replace it and apply.   Esc: leave it as it is.", theme.help, 1);
     }
     if !end.log.is_empty() {
         out("proftpd's log since the apply began:", theme.title, 1);
@@ -182,9 +207,13 @@ mod tests {
                 log: log.iter().map(|l| l.to_string()).collect(),
                 total: Duration::from_millis(6),
                 confirmed: None,
+                foreign: false,
             }),
             scroll: Default::default(),
             quit_after: false,
+            waiting_since: std::time::Instant::now(),
+            waited: 0,
+            cancelling: false,
         }
     }
 
@@ -212,5 +241,38 @@ mod tests {
         let alarm = all.iter().find(|l| l.to_string().contains("FTP MAY BE DOWN")).unwrap();
         assert_eq!(alarm.style, theme.alarm);
         assert!(!text(&all).contains(" ms"), "timings hidden");
+    }
+
+    #[test]
+    fn a_running_apply_says_what_it_waits_for_and_whether_esc_still_stops_it() {
+        let theme = Theme::new(true, true);
+        let mut screen = done(Verdict::Applied, Step::Render, &[]);
+        screen.phase = Phase::Running;
+        screen.steps.push(StepLine { step: Step::ConfigTest, report: None });
+        screen.waited = 3;
+        let shown = text(&lines(&screen, &theme, 78, true));
+        assert!(shown.contains("Waiting for: proftpd -t on the new config (3 s)."), "{shown}");
+        assert!(shown.contains("Esc or Ctrl-C cancels"), "{shown}");
+        screen.cancelling = true;
+        let shown = text(&lines(&screen, &theme, 78, true));
+        assert!(shown.contains("Cancelling: waiting for proftpd -t on the new config"));
+        screen.steps.push(StepLine { step: Step::Install, report: None });
+        let shown = text(&lines(&screen, &theme, 78, true));
+        assert!(shown.contains("this cannot be cancelled"), "{shown}");
+        assert!(screen.installing());
+    }
+
+    #[test]
+    fn a_refusal_over_a_hand_written_file_asks_to_replace_it() {
+        let theme = Theme::new(true, true);
+        let mut screen = done(Verdict::Refused, Step::Render, &[]);
+        let shown = text(&lines(&screen, &theme, 78, false));
+        assert!(!shown.contains("Replace the hand-written"), "{shown}");
+        if let Phase::Done(end) = &mut screen.phase {
+            end.foreign = true;
+        }
+        let shown = text(&lines(&screen, &theme, 78, false));
+        assert!(shown.contains("Replace the hand-written proftpd.conf? A copy is kept."));
+        assert!(shown.contains("y: replace it and apply."), "{shown}");
     }
 }

@@ -24,7 +24,8 @@ pub fn draw(review: &Review, theme: &Theme, area: Rect, frame: &mut Frame) {
     frame.render_widget(paragraph, area);
 }
 
-/// The review screen's lines: the changes, the warnings, then the proftpd.conf diff.
+/// The review screen's lines: the changes, new risky Auxiliary Parameters lines, the
+/// warnings, the proftpd.conf diff, then the ports a router must forward.
 pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut lines =
         vec![Line::styled(format!("Changed settings ({}):", review.changes.len()), theme.title)];
@@ -43,6 +44,18 @@ pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'sta
             Span::raw(format!(" {} ", theme.symbols.arrow)),
             Span::styled(visible::line(&change.new).into_owned(), theme.diff_added),
         ]));
+    }
+    if !review.risky.is_empty() {
+        lines.push(Line::raw(""));
+        let title = "Auxiliary Parameters that reach beyond FTP (new; check them):";
+        lines.push(Line::styled(title, theme.title));
+        for risky in &review.risky {
+            for (i, line) in wrap(risky, width.saturating_sub(6) as usize).iter().enumerate() {
+                let mark = if i == 0 { "!" } else { " " };
+                lines
+                    .push(Line::styled(format!("  {mark} {}", visible::line(line)), theme.warning));
+            }
+        }
     }
     if !review.warnings.is_empty() {
         lines.push(Line::raw(""));
@@ -68,6 +81,13 @@ pub fn review_lines(review: &Review, theme: &Theme, width: u16) -> Vec<Line<'sta
             DiffKind::Context => theme.help,
         };
         lines.push(Line::styled(visible::line(text).into_owned(), style));
+    }
+    // For clients outside the LAN: what the router must forward (issue 11).
+    if !review.forward.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    for line in wrap(&review.forward, width.saturating_sub(1) as usize) {
+        lines.push(Line::styled(line, theme.help));
     }
     lines
 }
