@@ -60,7 +60,9 @@ pub fn free_port() -> u16 {
     }
 }
 
-/// A private root directory with ftpconf's layout.
+/// A private root directory with ftpconf's layout. Dropping it also ends every process
+/// that still holds a file in it (a proftpd a test's apply, service action or watchdog
+/// started in daemon mode, a watchdog still waiting): a test leaves nothing running.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
     pub paths: Paths,
@@ -295,4 +297,56 @@ pub fn chmod_tree(path: &Path) {
 /// Whether a TCP connection to `port` on 127.0.0.1 is accepted.
 pub fn port_answers(port: u16) -> bool {
     TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(1)).is_ok()
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        let mut left = processes_holding(self.dir.path());
+        for signal in [rustix::process::Signal::TERM, rustix::process::Signal::KILL] {
+            if left.is_empty() {
+                return;
+            }
+            for &pid in &left {
+                if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                    let _ = rustix::process::kill_process(pid, signal);
+                }
+            }
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+            while std::time::Instant::now() < deadline {
+                left.retain(|pid| is_running(*pid));
+                if left.is_empty() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+    }
+}
+
+/// Other processes with a file descriptor (or their working directory) under `dir`.
+fn processes_holding(dir: &Path) -> Vec<i32> {
+    let me = std::process::id() as i32;
+    let mut found = Vec::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else { return found };
+    for entry in procs.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        if pid == me || !is_running(pid) {
+            continue;
+        }
+        let holds = |link: PathBuf| std::fs::read_link(link).is_ok_and(|t| t.starts_with(dir));
+        let fds = std::fs::read_dir(format!("/proc/{pid}/fd"));
+        let by_fd = fds.is_ok_and(|fds| fds.flatten().any(|fd| holds(fd.path())));
+        if by_fd || holds(PathBuf::from(format!("/proc/{pid}/cwd"))) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Alive and not a zombie.
+fn is_running(pid: i32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    !stat.is_empty() && !stat.rsplit(") ").next().is_some_and(|rest| rest.starts_with('Z'))
 }
