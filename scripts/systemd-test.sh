@@ -229,6 +229,29 @@ got=$(login_from_client 192.0.2.1); echo "    IPv4 login: $got"; [[ $got == 230*
 got=$(login_from_client fd00:f7c::1); echo "    IPv6 login: $got"; [[ $got == 230* ]] || fail "no login on fd00:f7c::1"
 inside kill "$client"
 
+step "service control and status through systemd"
+ftpconf_rc 0 ftpconf status --json
+grep -q '"state": "running"' <<<"$LAST" || fail "status --json does not report running"
+grep -q '"manager": "systemd"' <<<"$LAST" || fail "status --json does not name systemd as the manager"
+was=$(inside systemctl is-enabled proftpd || true)
+grep -q "\"state\": \"$was\"" <<<"$LAST" || fail "status --json does not give start at boot as $was"
+ftpconf_rc 0 ftpconf service disable
+[ "$(inside systemctl is-enabled proftpd || true)" = disabled ] || fail "service disable left proftpd $(inside systemctl is-enabled proftpd)"
+ftpconf_rc 0 ftpconf service enable
+[ "$(inside systemctl is-enabled proftpd || true)" = enabled ] || fail "service enable left proftpd $(inside systemctl is-enabled proftpd)"
+[ "$was" = enabled ] || ftpconf_rc 0 ftpconf service disable # as it was
+before=$(main_pid)
+ftpconf_rc 0 ftpconf service restart --yes
+after=$(main_pid)
+[ "$after" != "$before" ] && [ "$after" != 0 ] || fail "restart did not start a new master ($before -> $after)"
+inside systemctl is-active --quiet proftpd || fail "proftpd.service is not active after restart"
+ftpconf_rc 0 ftpconf service stop --yes
+inside systemctl is-active --quiet proftpd && fail "service stop left proftpd.service active"
+ftpconf_rc 3 ftpconf status
+ftpconf_rc 0 ftpconf service start
+inside systemctl is-active --quiet proftpd || fail "service start did not start proftpd.service"
+expect_banner 127.0.0.1 21
+
 step "man pages and completions"
 grep -q 'RELOAD GUARD\|reload-guard' <<<"$(inside man -P cat ftpconf)" || fail "man ftpconf lacks the reload guard"
 grep -q -- '--replace-foreign' <<<"$(inside man -P cat ftpconf-apply)" || fail "man ftpconf-apply"
