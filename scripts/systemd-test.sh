@@ -239,6 +239,12 @@ ftpconf_rc 0 ftpconf service disable
 [ "$(inside systemctl is-enabled proftpd || true)" = disabled ] || fail "service disable left proftpd $(inside systemctl is-enabled proftpd)"
 ftpconf_rc 0 ftpconf service enable
 [ "$(inside systemctl is-enabled proftpd || true)" = enabled ] || fail "service enable left proftpd $(inside systemctl is-enabled proftpd)"
+# The same from the editor, at 80x24 with the keyboard alone: v (Service screen), e (start
+# at boot on), y (yes), Esc, q.
+ftpconf_rc 0 ftpconf service disable
+inside bash -c '(sleep 2; printf v; sleep 1; printf e; sleep 1; printf y; sleep 3; printf "\033"; sleep 1; printf q; sleep 1) | TERM=xterm script -qfec "stty cols 80 rows 24; ftpconf" /dev/null >/root/editor.out 2>&1' \
+  || fail "the editor did not end cleanly: $(inside tail -c 600 /root/editor.out)"
+[ "$(inside systemctl is-enabled proftpd || true)" = enabled ] || fail "the editor's start at boot left proftpd $(inside systemctl is-enabled proftpd)"
 [ "$was" = enabled ] || ftpconf_rc 0 ftpconf service disable # as it was
 before=$(main_pid)
 ftpconf_rc 0 ftpconf service restart --yes
