@@ -128,17 +128,11 @@ pub fn file_text(path: &Path) -> Option<String> {
 
 /// Pids of live processes whose command line mentions `needle`.
 pub fn processes_mentioning(needle: &str) -> Vec<u32> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
-            continue;
-        };
+    super::live_processes(|pid| {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let zombie = stat.rsplit(") ").next().is_some_and(|rest| rest.starts_with('Z'));
-        if !zombie && String::from_utf8_lossy(&cmdline).contains(needle) {
-            found.push(pid);
-        }
-    }
-    found
+        String::from_utf8_lossy(&cmdline).contains(needle)
+    })
+    .into_iter()
+    .map(|pid| pid as u32)
+    .collect()
 }

@@ -325,24 +325,23 @@ impl Drop for Sandbox {
 
 /// Other processes with a file descriptor (or their working directory) under `dir`.
 fn processes_holding(dir: &Path) -> Vec<i32> {
-    let me = std::process::id() as i32;
-    let mut found = Vec::new();
-    let Ok(procs) = std::fs::read_dir("/proc") else { return found };
-    for entry in procs.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
-            continue;
-        };
-        if pid == me || !is_running(pid) {
-            continue;
-        }
-        let holds = |link: PathBuf| std::fs::read_link(link).is_ok_and(|t| t.starts_with(dir));
+    let holds = |link: PathBuf| std::fs::read_link(link).is_ok_and(|t| t.starts_with(dir));
+    live_processes(|pid| {
         let fds = std::fs::read_dir(format!("/proc/{pid}/fd"));
-        let by_fd = fds.is_ok_and(|fds| fds.flatten().any(|fd| holds(fd.path())));
-        if by_fd || holds(PathBuf::from(format!("/proc/{pid}/cwd"))) {
-            found.push(pid);
-        }
-    }
-    found
+        fds.is_ok_and(|fds| fds.flatten().any(|fd| holds(fd.path())))
+            || holds(PathBuf::from(format!("/proc/{pid}/cwd")))
+    })
+}
+
+/// Live (not zombie) processes other than this one for which `pick` holds.
+pub fn live_processes(pick: impl Fn(i32) -> bool) -> Vec<i32> {
+    let me = std::process::id() as i32;
+    let Ok(procs) = std::fs::read_dir("/proc") else { return Vec::new() };
+    procs
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != me && is_running(pid) && pick(pid))
+        .collect()
 }
 
 /// Alive and not a zombie.

@@ -39,6 +39,7 @@ pub use confirm::{
     run_pending, settle_pending,
 };
 pub use lock::{Fingerprint, Lock, LockError, read_with_fingerprint, settings_changed_since};
+pub use logs::LogMark;
 pub use pipeline::{rollback, run};
 pub use plan::{UNCHANGED, WOULD_CHANGE};
 pub use recovery::{discard_journal, recover_now};

@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 
 use rustix::process::{Pid, PidfdFlags, Signal, pidfd_open, pidfd_send_signal};
 
-use super::{log, pending, process, systemd};
+use super::{pending, process, systemd};
 use crate::paths::Paths;
 use crate::proftpd::apply::{self, ConfigFacts};
 use crate::proftpd::child;
 use crate::proftpd::status::{self, State};
+use crate::visible;
 
 /// How long a stopping master may take (it ends its sessions first).
 pub const STOP_LIMIT: Duration = Duration::from_secs(10);
@@ -139,7 +140,7 @@ fn start(paths: &Paths) -> Result<String, ControlError> {
         apply::proftpd_binary().ok_or_else(|| refused("proftpd is not installed".into()))?;
     crate::proftpd::ensure_runtime_dirs(paths)
         .map_err(|e| refused(format!("cannot create proftpd's directories: {e}")))?;
-    let mark = log::length(&paths.system_log());
+    let mark = apply::LogMark::now(&paths.system_log());
     // Daemon mode: the parent returns once the daemon forked (it closes our pipes).
     let done = child::run(
         Command::new(&binary).arg("-c").arg(paths.proftpd_conf()),
@@ -170,8 +171,9 @@ fn start(paths: &Paths) -> Result<String, ControlError> {
             }
         }
         if Instant::now() >= deadline {
-            let said = log::since(&paths.system_log(), mark);
-            let tail = said.iter().rev().take(3).rev().cloned().collect::<Vec<_>>().join(" / ");
+            let said = mark.new_lines();
+            let tail: Vec<_> = said.iter().rev().take(3).rev().map(|l| visible::line(l)).collect();
+            let tail = tail.join(" / ");
             return Err(failed(format!(
                 "proftpd did not listen on port {port} within {} s; its log says: {tail}",
                 START_LIMIT.as_secs()

@@ -20,22 +20,6 @@ pub fn last_problem(log: &Path) -> Option<String> {
         .map(|l| crate::visible::line(l.trim()).into_owned())
 }
 
-/// The text written to `log` from byte `from` on (lines a start attempt added).
-pub fn since(log: &Path, from: u64) -> Vec<String> {
-    let Ok(mut file) = std::fs::File::open(log) else { return Vec::new() };
-    let mut text = String::new();
-    if file.seek(SeekFrom::Start(from)).is_err() {
-        return Vec::new();
-    }
-    let _ = file.take(TAIL_BYTES).read_to_string(&mut text);
-    text.lines().map(|l| crate::visible::line(l).into_owned()).collect()
-}
-
-/// The log's current length (where [`since`] starts).
-pub fn length(log: &Path) -> u64 {
-    std::fs::metadata(log).map_or(0, |m| m.len())
-}
-
 fn tail(log: &Path) -> Option<String> {
     let mut file = std::fs::File::open(log).ok()?;
     let len = file.metadata().ok()?.len();
@@ -63,10 +47,5 @@ mod tests {
         let earlier = "x: fatal: old run\nx: ProFTPD 1.3.8 standalone mode SHUTDOWN\ny: STARTUP\n";
         std::fs::write(&log, earlier).unwrap();
         assert_eq!(last_problem(&log), None);
-        let from = length(&log);
-        use std::io::Write;
-        let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-        file.write_all(b"new line\n").unwrap();
-        assert_eq!(since(&log, from), vec!["new line".to_owned()]);
     }
 }
