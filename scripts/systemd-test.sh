@@ -258,6 +258,16 @@ ftpconf_rc 0 ftpconf service start
 inside systemctl is-active --quiet proftpd || fail "service start did not start proftpd.service"
 expect_banner 127.0.0.1 21
 
+step "the data-connection log: created 0640, written by proftpd under systemd, rotated by the package's rule"
+inside test -f /var/log/proftpd/data.log || fail "no data-connection log"
+mode=$(inside stat -c %a /var/log/proftpd/data.log)
+[ "$mode" = 640 ] || fail "data.log has mode $mode, not 640"
+expect_banner 127.0.0.1 21
+for _ in $(seq 50); do grep -q ' EXIT ' <<<"$(inside cat /var/log/proftpd/data.log)" && break; sleep 0.1; done
+grep -q ' EXIT ' <<<"$(inside cat /var/log/proftpd/data.log)" || fail "proftpd wrote no session end to data.log"
+grep -q '/etc/logrotate.d/ftpconf' <<<"$(inside dpkg-query -W -f='${Conffiles}' ftpconf)" \
+  || fail "/etc/logrotate.d/ftpconf is not a conffile"
+
 step "man pages and completions"
 grep -q 'RELOAD GUARD\|reload-guard' <<<"$(inside man -P cat ftpconf)" || fail "man ftpconf lacks the reload guard"
 grep -q -- '--replace-foreign' <<<"$(inside man -P cat ftpconf-apply)" || fail "man ftpconf-apply"
@@ -273,6 +283,7 @@ inside dpkg --purge ftpconf
 inside test -s /etc/ftpconf/ftpconf.toml || fail "purge removed the settings"
 inside test -d /var/lib/ftpconf/backups || fail "purge removed the backups"
 grep -q 'ftpconf-reload-guard' <<<"$(inside systemctl cat proftpd)" && fail "the drop-in is still loaded"
+inside test -e /etc/logrotate.d/ftpconf && fail "purge left the logrotate rule"
 inside systemctl is-active --quiet proftpd || fail "proftpd.service is not active after the purge"
 
 step "all checks passed"

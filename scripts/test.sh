@@ -2,15 +2,16 @@
 # Runs every ftpconf test. Installs what the tests need when it is missing (Debian 12, as root):
 # the real proftpd (proftpd-core, proftpd-mod-crypto), FTP clients (lftp, curl, python3 ftplib), openssl
 # (test certificates), tmux (end-to-end screen tests), iproute2 and nftables (NAT tests in network
-# namespaces), strace (fault injection) and python3-venv (ansible-core for tests/fleet_ansible.rs,
-# installed from PyPI into /var/cache/ftpconf-test/ansible-venv-*);
+# namespaces), logrotate (the package's rule for ftpconf's logs), strace (fault injection) and
+# python3-venv (ansible-core for tests/fleet_ansible.rs, installed from PyPI into
+# /var/cache/ftpconf-test/ansible-venv-*);
 # for the Debian package under a real systemd (tests/systemd_package.rs): mmdebstrap,
 # systemd-container and cargo-deb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 python3-venv strace iproute2 nftables mmdebstrap systemd-container; do
+for pkg in proftpd-core proftpd-mod-crypto lftp curl openssl tmux python3 python3-venv strace iproute2 nftables logrotate mmdebstrap systemd-container; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

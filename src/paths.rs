@@ -116,7 +116,7 @@ impl Paths {
         self.run_dir().join("proftpd.delay")
     }
 
-    /// proftpd's log directory (system log, transfer log, TLS log).
+    /// proftpd's log directory (system log, transfer log, TLS log, data-connection log).
     pub fn log_dir(&self) -> PathBuf {
         self.under("var/log/proftpd")
     }
@@ -131,6 +131,11 @@ impl Paths {
 
     pub fn tls_log(&self) -> PathBuf {
         self.log_dir().join("tls.log")
+    }
+
+    /// The data-connection log ftpconf has proftpd write (doctor::passive_log).
+    pub fn data_log(&self) -> PathBuf {
+        self.log_dir().join("data.log")
     }
 
     /// ftpconf's state: the apply lock and backups of earlier configurations.

@@ -12,21 +12,7 @@ use common::ftps::tls_sandbox;
 use common::raw::Raw;
 use common::users::User;
 use doctor_support::ftpusers::Listed;
-use doctor_support::{Daemon, ftpconf, python, sh, stdout};
-use ftpconf::proftpd::doctor::patterns::PATTERNS;
-
-/// Asserts that `output` has a line matching pattern `id`, followed by its explanation.
-fn assert_explained(output: &str, id: &str) {
-    let pattern = PATTERNS.iter().find(|p| p.id == id).unwrap_or_else(|| panic!("no pattern {id}"));
-    let lines: Vec<&str> = output.lines().collect();
-    let found = lines.windows(3).any(|w| {
-        let lower = w[0].to_ascii_lowercase();
-        pattern.needles.iter().all(|n| lower.contains(n))
-            && w[1] == format!("    -> {}", pattern.explanation)
-            && w[2] == format!("       setting: {}", pattern.setting)
-    });
-    assert!(found, "pattern {id} not explained in:\n{output}");
-}
+use doctor_support::{Daemon, assert_explained, ftpconf, python, sh, stdout};
 
 fn log(sandbox: &Sandbox) -> String {
     let out = ftpconf(sandbox.dir.path(), &["log"], "");
@@ -242,4 +228,49 @@ fn a_missing_home_without_chroot_is_explained() {
     let _daemon = Daemon::serve(&sandbox, &settings);
     fail_login(settings.port as u16, &homeless.name, &homeless.password);
     assert_explained(&log(&sandbox), "chdir-failed");
+}
+
+/// The data-connection log ftpconf adds costs a few short lines per session and holds
+/// no password or login name: budget 600 bytes for a session that lists, downloads or
+/// uploads one file (docs/doctor.md records the measured numbers).
+#[test]
+fn the_data_connection_log_costs_a_few_lines_per_session() {
+    let sandbox = Sandbox::new();
+    let user = User::create(&sandbox.mkdir("home"), true);
+    std::fs::write(user.home.join("file.txt"), b"some bytes\n").unwrap();
+    let mut settings = sandbox.settings();
+    settings.local_user_login = true;
+    let _daemon = Daemon::serve(&sandbox, &settings);
+    let url = format!("ftp://127.0.0.1:{}/", settings.port);
+    let login = format!("{}:{}", user.name, user.password);
+    let upload = sandbox.write_file("up.txt", b"uploaded\n");
+    for extra in [vec![url.clone()], vec![format!("{url}file.txt")], {
+        vec!["-T".into(), upload.display().to_string(), format!("{url}up.txt")]
+    }] {
+        let out = std::process::Command::new("curl")
+            .args(["-sS", "--max-time", "10", "-o", "/dev/null", "--user", &login])
+            .args(&extra)
+            .output()
+            .expect("curl");
+        assert!(out.status.success(), "{extra:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let data_log = sandbox.paths.data_log();
+    let mut text = String::new();
+    for _ in 0..50 {
+        text = std::fs::read_to_string(&data_log).unwrap_or_default();
+        if text.matches(" EXIT ").count() == 3 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(text.matches(" EXIT ").count(), 3, "{text}");
+    let (bytes, lines) = (text.len(), text.lines().count());
+    let xferlog = std::fs::metadata(sandbox.paths.transfer_log()).map_or(0, |m| m.len());
+    eprintln!(
+        "data log: {bytes} bytes, {lines} lines for 3 sessions (list, download, upload); xferlog: {xferlog} bytes"
+    );
+    assert!(bytes <= 3 * 600, "{bytes} bytes:\n{text}");
+    assert!(!text.contains(&user.password) && !text.contains(&user.name), "{text}");
+    // Used offers from a real client are no finding.
+    assert!(!log(&sandbox).contains("never opened it"));
 }

@@ -7,6 +7,7 @@
 
 mod common;
 mod doctor_support;
+mod tui_support;
 
 use std::net::IpAddr;
 use std::path::Path;
@@ -14,11 +15,14 @@ use std::process::{Command, Output};
 
 use common::Sandbox;
 use common::users::User;
-use doctor_support::{Daemon, ftpconf_in, save, step};
+use crossterm::event::KeyCode;
+use doctor_support::{Daemon, ftpconf_in, log_once_explained, save, step};
 use ftpconf::paths::Paths;
 use ftpconf::proftpd::System;
 use ftpconf::proftpd::{self, Facts};
 use ftpconf::settings::Settings;
+use ftpconf::tui::app::Screen;
+use ftpconf::tui::{App, Environment, Theme};
 
 const ROUTER: &str = "198.18.1.1";
 const SERVER: &str = "10.199.0.2";
@@ -195,6 +199,24 @@ fn fails_with_masquerade_fix(tls: bool) {
     // A real client that trusts the PASV address cannot transfer.
     let out = curl(&net, &user, tls, &[&format!("ftp://{ROUTER}:{PORT}/")]);
     assert!(!out.status.success(), "curl listed through an unreachable PASV address");
+    // proftpd itself logs nothing about it; `ftpconf log` finds the offer nobody took in
+    // the data-connection log and names Masquerade Address.
+    let log = log_once_explained(sandbox.dir.path(), "passive-private-address");
+    assert!(log.contains(&format!("offered {SERVER} port 300")), "{log}");
+    assert!(!log.contains("passive-unreached"), "{log}");
+    // The editor's Log screen (`l`) shows the same line and setting.
+    let paths = Paths::new(sandbox.dir.path());
+    let env = Environment::new(&paths, &paths.settings_file());
+    let loaded = ftpconf::settings::store::load(&paths.settings_file()).expect("settings");
+    let mut app = App::new(env, loaded, Theme::new(true, true));
+    let mut terminal = tui_support::test_terminal(80, 24);
+    tui_support::drive(&mut terminal, &mut app, vec![tui_support::key(KeyCode::Char('l'))]);
+    let Screen::Log(screen) = &app.screen else { panic!("not on the Log screen") };
+    let found = screen.lines.iter().find(|l| l.text.contains(&format!("offered {SERVER} port")));
+    let found = found.unwrap_or_else(|| panic!("not on the Log screen: {:?}", screen.lines));
+    assert_eq!(found.explanation.map(|p| p.id), Some("passive-private-address"));
+    let shown = terminal.backend().to_string();
+    assert!(shown.contains("Masquerade Address"), "{shown}");
 }
 
 #[test]
@@ -264,8 +286,23 @@ fn works_through_nat(tls: bool) {
         "{}",
         String::from_utf8_lossy(&lftp.stderr)
     );
+    // Every session used its offers: the log shows no false alarm (the sessions above
+    // have ended; their last lines reach the log within moments).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let log = doctor_support::stdout(&doctor_support::ftpconf(sandbox.dir.path(), &["log"], ""));
+    assert!(!log.contains("never opened it"), "{log}");
+    let data_log = std::fs::read_to_string(Paths::new(sandbox.dir.path()).data_log()).unwrap();
+    assert!(data_log.matches(" EXIT ").count() >= 5, "{data_log}");
     if tls {
-        // A client outside that cannot resume TLS sessions fails, and the log says why.
+        // The check says, as a note, that clients which cannot resume TLS sessions would
+        // be refused, and names the setting;
+        let reuse = step(&json, "tls-reuse");
+        assert_eq!(reuse["outcome"], "note", "{reuse}");
+        assert!(
+            reuse["fix"].as_str().unwrap().contains("tls.no_session_reuse_required"),
+            "{reuse}"
+        );
+        // a client outside that cannot resume TLS sessions fails, and the log says why.
         let printed = Command::new("ip")
             .args(["netns", "exec", &net.client, "python3", "-c", NO_REUSE_CLIENT, ROUTER])
             .args([&PORT.to_string(), &user.name, &user.password])
@@ -321,4 +358,12 @@ fn ftps_with_the_passive_range_not_forwarded_names_the_ports_to_forward() {
             "{s}"
         );
     }
+    // A real client gives up too, and `ftpconf log` names the passive range to forward
+    // for both kinds of offer (the check's and curl's).
+    let out =
+        curl(&net, &user, true, &["--connect-timeout", "2", &format!("ftp://{ROUTER}:{PORT}/")]);
+    assert!(!out.status.success(), "curl listed through an unforwarded passive port");
+    let log = log_once_explained(sandbox.dir.path(), "passive-unreached");
+    assert!(log.contains(&format!("offered {ROUTER} port 300")) && log.contains("(EPSV)"), "{log}");
+    assert!(!log.contains("offered 10.199"), "{log}");
 }

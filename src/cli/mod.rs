@@ -209,7 +209,8 @@ pub enum Command {
         /// A local user name, or `anonymous`
         name: String,
     },
-    /// proftpd's system and TLS log, with explanations of known failures
+    /// proftpd's system and TLS log, with explanations of known failures, and passive
+    /// offers no client took (NAT, firewalls) from the data-connection log
     Log(doctor::LogArgs),
     /// Try ftpconf on a private proftpd on 127.0.0.1 under a temporary root (or --root DIR)
     Demo {

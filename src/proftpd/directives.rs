@@ -43,8 +43,13 @@ impl Owner {
 }
 
 /// Directives that may repeat without overriding anything: each `LoadModule` loads
-/// another module.
-const REPEATABLE: &[&str] = &["LoadModule"];
+/// another module, each `LogFormat` names another format (ftpconf's own name is refused
+/// in Auxiliary Parameters), each `ExtendedLog` writes another log.
+const REPEATABLE: &[&str] = &["LoadModule", "LogFormat", "ExtendedLog"];
+
+pub(crate) fn is_repeatable(name: &str) -> bool {
+    REPEATABLE.iter().any(|r| r.eq_ignore_ascii_case(name))
+}
 
 /// Every directive ftpconf writes at server level (top level or inside `<Global>`), with
 /// the owners of its lines, read from what the renderer writes for the defaults and for
@@ -68,7 +73,7 @@ pub fn rendered_owners() -> &'static [(String, Vec<Owner>)] {
                 }
             }
         }
-        owners.retain(|(name, _)| !REPEATABLE.iter().any(|r| r.eq_ignore_ascii_case(name)));
+        owners.retain(|(name, _)| !is_repeatable(name));
         owners
     })
 }

@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 
 use super::certs::{self, CertFiles, KeyType};
 use super::directives::quote;
+use super::doctor::passive_log;
 use super::system::System;
 use crate::paths::Paths;
 use crate::settings::{Field, Kind, Settings};
@@ -151,6 +152,15 @@ pub fn render(settings: &Settings, facts: &Facts) -> Rendered {
     w.fixed(format_args!("ControlsSocket {}", quote(&p.controls_socket().to_string_lossy())));
     w.fixed(format_args!("SystemLog {}", quote(&p.system_log().to_string_lossy())));
     w.fixed(format_args!("TransferLog {}", quote(&p.transfer_log().to_string_lossy())));
+    // proftpd logs nothing when a client never opens an offered data connection (NAT,
+    // firewalls); this small log lets `ftpconf log` see it (doctor::passive_log).
+    w.fixed(format_args!("LogFormat {} {}", passive_log::FORMAT_NAME, quote(passive_log::FORMAT)));
+    w.fixed(format_args!(
+        "ExtendedLog {} {} {}",
+        quote(&p.data_log().to_string_lossy()),
+        passive_log::CLASSES,
+        passive_log::FORMAT_NAME
+    ));
     w.fixed(format_args!("WtmpLog off"));
     w.field(
         Field::DisplayLogin,

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use ftpconf::paths::Paths;
+use ftpconf::proftpd::doctor::patterns;
 use ftpconf::settings::{Settings, store};
 
 use crate::common::{self, Sandbox};
@@ -162,4 +163,38 @@ pub fn python(script: &str, args: &[&str]) -> String {
         .output()
         .expect("python3 is needed for these tests");
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+/// Whether `output` (of `ftpconf log`) has a line matching pattern `id`, followed by its
+/// explanation and setting.
+pub fn explains(output: &str, id: &str) -> bool {
+    let pattern = patterns::all().find(|p| p.id == id).unwrap_or_else(|| panic!("no pattern {id}"));
+    let lines: Vec<&str> = output.lines().collect();
+    lines.windows(3).any(|w| {
+        let lower = w[0].to_ascii_lowercase();
+        pattern.needles.iter().all(|n| lower.contains(n))
+            && w[1] == format!("    -> {}", pattern.explanation)
+            && w[2] == format!("       setting: {}", pattern.setting)
+    })
+}
+
+/// Asserts that `output` explains pattern `id`.
+pub fn assert_explained(output: &str, id: &str) {
+    assert!(explains(output, id), "pattern {id} not explained in:\n{output}");
+}
+
+/// `ftpconf log` under `root` once it explains pattern `id`: sessions end (and their
+/// lines reach the log) only when the client gives up, so this waits up to 15 s.
+pub fn log_once_explained(root: &Path, id: &str) -> String {
+    let until = Instant::now() + Duration::from_secs(15);
+    loop {
+        let out = ftpconf(root, &["log"], "");
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let printed = stdout(&out);
+        if explains(&printed, id) || Instant::now() > until {
+            assert_explained(&printed, id);
+            return printed;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

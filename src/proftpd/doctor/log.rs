@@ -1,5 +1,6 @@
 //! proftpd's system and TLS logs, read from the configured paths, merged by time, each
-//! line escaped for the terminal and explained when it matches a known failure.
+//! line escaped for the terminal and explained when it matches a known failure; and
+//! from the data-connection log, the passive offers no client took (`passive_log`).
 
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
@@ -7,6 +8,7 @@ use std::path::PathBuf;
 use serde::Serialize;
 use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
+use super::passive_log::Tracker;
 use super::patterns::{self, Pattern};
 use crate::paths::Paths;
 
@@ -16,6 +18,8 @@ use crate::paths::Paths;
 pub enum Source {
     System,
     Tls,
+    /// A line ftpconf wrote for a passive offer found unused in the data-connection log.
+    Data,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +46,8 @@ struct File {
 /// Reads the logs, and on later calls only what was added since (for `--follow`).
 pub struct Reader {
     files: Vec<File>,
+    /// Sessions followed through the data-connection log, across reads.
+    passive: Tracker,
 }
 
 impl Reader {
@@ -52,19 +58,38 @@ impl Reader {
             files: vec![
                 file(Source::System, paths.system_log()),
                 file(Source::Tls, paths.tls_log()),
+                file(Source::Data, paths.data_log()),
             ],
+            passive: Tracker::default(),
         }
     }
 
-    /// Whether none of the logs existed at the last read.
+    /// Whether neither the system nor the TLS log existed at the last read.
     pub fn missing_all(&self) -> bool {
-        self.files.iter().all(|f| !f.exists)
+        self.files.iter().filter(|f| f.source != Source::Data).all(|f| !f.exists)
     }
 
     /// New complete lines from every log, from `since` on, oldest first.
     pub fn read(&mut self, since: Option<PrimitiveDateTime>) -> Vec<LogLine> {
         let mut lines = Vec::new();
         for file in &mut self.files {
+            if file.source == Source::Data {
+                // Every line feeds the sessions; only what they show is kept.
+                for raw in file.new_lines() {
+                    let Some(unused) = self.passive.feed(&raw) else { continue };
+                    if since.is_some_and(|s| unused.time.is_none_or(|t| t < s)) {
+                        continue;
+                    }
+                    let (time, text) = (unused.time, unused.text);
+                    lines.push(LogLine {
+                        source: file.source,
+                        time,
+                        text,
+                        explanation: Some(unused.pattern),
+                    });
+                }
+                continue;
+            }
             // Continuation lines (OpenSSL's error stack) carry no time: they take their
             // first line's, so sorting and --since keep them together.
             let mut last = None;

@@ -5,6 +5,7 @@
 //! - [`check`]: a real FTP(S) session against the configured service, step by step;
 //! - [`login::check_login`]: whether an account can log in, and every reason if not;
 //! - [`log`] and [`patterns`]: proftpd's log lines, with explanations of known failures;
+//!   [`passive_log`] finds passive offers no client took (NAT, firewalls);
 //! - [`nat`]: advice for clients outside the LAN (ports to forward, private addresses).
 
 pub mod client;
@@ -13,6 +14,7 @@ pub mod log;
 pub mod login;
 mod login_anonymous;
 pub mod nat;
+pub mod passive_log;
 pub mod patterns;
 mod steps;
 mod tls;

@@ -1,6 +1,7 @@
 //! Known failures in proftpd's logs: what each means and the setting that controls it.
 //! Every pattern is produced by a real client against the real proftpd in
-//! tests/doctor_log.rs (docs/doctor.md lists them with their tests).
+//! tests/doctor_log.rs, or through NAT in tests/doctor_nat.rs (docs/doctor.md lists them
+//! with their tests).
 
 use serde::Serialize;
 
@@ -154,6 +155,31 @@ pub const PATTERNS: &[Pattern] = &[
     ),
 ];
 
+/// A PASV reply named a private address and the client never connected to it: what a
+/// client outside the LAN sees without a Masquerade Address. Found by `passive_log` in
+/// the data-connection log, never by matching system log text.
+pub const PASSIVE_PRIVATE_ADDRESS: Pattern = p(
+    "passive-private-address",
+    &["offered", "never opened it"],
+    "the client was told to open its data connection to a private address of this NAS and never did: a client outside this network (behind the router, on the internet) cannot reach a private address",
+    "Masquerade Address (other.masquerade_address): the address clients connect to, e.g. the router's public address; and forward the passive range, Minimum/Maximum Passive Port (other.passive_port_min, other.passive_port_max), to this NAS",
+);
+
+/// An offered passive port the client never reached: the router does not forward the
+/// passive range, or a firewall drops it. Found like [`PASSIVE_PRIVATE_ADDRESS`].
+pub const PASSIVE_UNREACHED: Pattern = p(
+    "passive-unreached",
+    &["offered", "never opened it"],
+    "the client was offered a passive data port and never connected to it: the router does not forward the passive range to this NAS, or a firewall in between drops it",
+    "forward the passive range, Minimum/Maximum Passive Port (other.passive_port_min, other.passive_port_max), on the router to this NAS and open it in any firewall (`ftpconf check --host ROUTER` prints the ports); with no range set, set one first",
+);
+
+/// Every pattern the log can show: the ones matched in log text, then the ones found by
+/// following sessions through the data-connection log.
+pub fn all() -> impl Iterator<Item = &'static Pattern> {
+    PATTERNS.iter().chain([&PASSIVE_PRIVATE_ADDRESS, &PASSIVE_UNREACHED])
+}
+
 /// The first pattern that matches `line`.
 pub fn explain(line: &str) -> Option<&'static Pattern> {
     let lower = line.to_ascii_lowercase();
@@ -166,13 +192,21 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_needles_lower_case() {
-        let mut ids: Vec<&str> = PATTERNS.iter().map(|p| p.id).collect();
+        let mut ids: Vec<&str> = all().map(|p| p.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), PATTERNS.len());
-        for p in PATTERNS {
+        assert_eq!(ids.len(), all().count());
+        for p in all() {
             assert!(p.needles.iter().all(|n| *n == n.to_ascii_lowercase()), "{}", p.id);
         }
         assert!(explain("random text").is_none());
+    }
+
+    #[test]
+    fn the_docs_list_every_pattern() {
+        let docs = include_str!("../../../docs/doctor.md");
+        for p in all() {
+            assert!(docs.contains(&format!("| `{}` |", p.id)), "docs/doctor.md lacks {}", p.id);
+        }
     }
 }

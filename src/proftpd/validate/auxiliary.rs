@@ -5,8 +5,10 @@
 use std::path::Path;
 
 use super::anonymous;
+use crate::paths::Paths;
 use crate::proftpd::apply::unquote;
 use crate::proftpd::directives::{first_word, is_directive_name, is_server_wide, owner, ownership};
+use crate::proftpd::doctor::passive_log;
 use crate::proftpd::system::System;
 use crate::visible;
 
@@ -43,6 +45,9 @@ impl Lint<'_> {
                 Some(Line::Directive(name, argument)) => {
                     if name.eq_ignore_ascii_case("Include") {
                         self.include(argument, &at, here_server_wide, depth);
+                    }
+                    if let Some(why) = own_log(name, argument, &self.system.paths) {
+                        self.problems.push(format!("{at}: {why}"));
                     }
                     if here_server_wide && let Some(owners) = owner(name) {
                         let inside = match open.last() {
@@ -178,6 +183,38 @@ fn include_target(argument: &str) -> Option<String> {
         ));
     }
     std::fs::File::open(&path).err().map(|e| format!("Include {shown:?}: cannot be read ({e})"))
+}
+
+/// The data-connection log is ftpconf's: its format name and its file stay as rendered,
+/// or `ftpconf log` would misread it (wherever the line stands: format names are global).
+fn own_log(name: &str, argument: &str, paths: &Paths) -> Option<String> {
+    let first = match argument.strip_prefix('"') {
+        // A quoted first argument may hold spaces; it ends at the first unescaped quote.
+        Some(rest) => {
+            let mut escaped = false;
+            let end = rest.char_indices().find(|&(_, c)| {
+                let closes = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                closes
+            });
+            unquote(&argument[..end.map_or(argument.len(), |(i, _)| i + 2)])
+        }
+        None => first_word(argument).to_owned(),
+    };
+    if name.eq_ignore_ascii_case("LogFormat")
+        && first.eq_ignore_ascii_case(passive_log::FORMAT_NAME)
+    {
+        return Some(format!(
+            "LogFormat {}: that name is ftpconf's data-connection log format; give yours another name",
+            passive_log::FORMAT_NAME
+        ));
+    }
+    (name.eq_ignore_ascii_case("ExtendedLog") && Path::new(&first) == paths.data_log()).then(|| {
+        format!(
+            "ExtendedLog {}: that file is ftpconf's data-connection log; write yours to another file",
+            paths.data_log().display()
+        )
+    })
 }
 
 /// An `<Anonymous DIR>` section follows the same rule as the anonymous root field.

@@ -201,7 +201,7 @@ fn the_check_knows_every_directive_the_renderer_writes() {
                 loopback_only,
             };
             for (name, origin) in server_level_directives(&render(&s, &facts)) {
-                if name.eq_ignore_ascii_case("LoadModule") {
+                if directives::is_repeatable(&name) {
                     continue;
                 }
                 let owners =
@@ -345,4 +345,27 @@ fn warns_when_nobody_can_log_in() {
     s.local_user_login = true;
     std::fs::write(&groups, "root:x:0:\n").unwrap();
     assert!(validate(&s, &sys).for_field(Field::LocalUserLogin).next().is_none());
+}
+
+#[test]
+fn the_data_connection_log_stays_ftpconfs() {
+    let aux = Field::AuxiliaryParameters;
+    let data_log = system().paths.data_log();
+    for text in [
+        "LogFormat ftpconf_data \"%m\"".to_owned(),
+        "<IfModule mod_log.c>\nLogFormat FTPCONF_DATA \"%m\"\n</IfModule>".to_owned(),
+        format!("ExtendedLog {} ALL", data_log.display()),
+        format!("ExtendedLog \"{}\" READ mine", data_log.display()),
+    ] {
+        let e = error(|s| s.auxiliary_parameters = text.clone(), aux);
+        assert!(e.contains("data-connection log"), "{text}: {e}");
+    }
+    // The admin's own formats and logs are fine: proftpd writes every ExtendedLog.
+    no_error(
+        |s| {
+            s.auxiliary_parameters =
+                "LogFormat mine \"%h %u %r\"\nExtendedLog \"/srv/logs/a b.log\" ALL mine".into()
+        },
+        aux,
+    );
 }
