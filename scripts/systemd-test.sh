@@ -258,6 +258,25 @@ ftpconf_rc 0 ftpconf service start
 inside systemctl is-active --quiet proftpd || fail "service start did not start proftpd.service"
 expect_banner 127.0.0.1 21
 
+step "a failed unit: status says so (exit 6) with systemd's reason; service start refuses the broken file"
+ftpconf_rc 0 ftpconf service stop --yes
+inside cp /etc/proftpd/proftpd.conf /root/live.conf
+inside bash -c 'echo "NoSuchDirective on" >>/etc/proftpd/proftpd.conf'
+inside systemctl start proftpd && fail "systemd started proftpd on a broken file"
+[ "$(inside systemctl is-failed proftpd || true)" = failed ] || fail "proftpd.service is not failed"
+ftpconf_rc 6 ftpconf status
+grep -q 'failed' <<<"$LAST" || fail "status does not say the unit failed"
+grep -q "unknown configuration directive 'NoSuchDirective'" <<<"$LAST" || fail "status does not give the reason from the log"
+grep -q 'exit status 0' <<<"$LAST" && fail "status quotes the main process's status 0 for a failed configuration test"
+ftpconf_rc 3 ftpconf service start
+grep -q 'NoSuchDirective' <<<"$LAST" || fail "service start does not name the broken line"
+grep -q 'nothing was changed' <<<"$LAST" || fail "service start does not say nothing changed"
+inside cp /root/live.conf /etc/proftpd/proftpd.conf
+ftpconf_rc 0 ftpconf service start
+inside systemctl is-active --quiet proftpd || fail "service start did not bring the failed unit back"
+ftpconf_rc 0 ftpconf status
+expect_banner 127.0.0.1 21
+
 step "the data-connection log: created 0640, written by proftpd under systemd, rotated by the package's rule"
 inside test -f /var/log/proftpd/data.log || fail "no data-connection log"
 mode=$(inside stat -c %a /var/log/proftpd/data.log)

@@ -226,7 +226,13 @@ fn with_log(why: String, log_line: Option<String>) -> String {
 }
 
 fn systemd_reason(unit: &Unit) -> String {
-    let status = unit.exit_status.map(|s| format!(", exit status {s}")).unwrap_or_default();
+    // ExecMainStatus stays 0 when a step before the main process (the configuration
+    // test in ExecStartPre) is what failed: only a real status says anything.
+    let status = unit
+        .exit_status
+        .filter(|s| *s != 0)
+        .map(|s| format!(", exit status {s}"))
+        .unwrap_or_default();
     let why = format!("systemd reports {} (result {}{status})", unit.active, unit.result);
     let journal = systemd::journal_tail(5);
     let line =
