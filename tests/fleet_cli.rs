@@ -293,7 +293,15 @@ fn fleet_a_detached_confirmation_is_kept_by_confirm_or_reverted_by_the_watchdog(
         let kept = live.contains(&format!("MaxClients {clients}"));
         assert_eq!(kept, confirm, "clients {clients}, confirmed {confirm}:\n{live}");
         assert!(ftpconf::proftpd::apply::pending_confirmation(&sandbox.paths).is_none());
+        // Reverted: the settings file holds the confirmed 31 again, not the 32.
+        let stored = ftpconf::settings::store::load(&sandbox.paths.settings_file()).unwrap();
+        assert_eq!(stored.clients, 31);
     }
+    // The play's next run stores its desired state again and applies it.
+    let args = ["apply", "--settings", desired.to_str().unwrap()];
+    let out = run(&sandbox, &args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("changed") && sandbox.live_config().contains("MaxClients 32"));
 }
 
 /// Desired state from a file is a trust boundary whichever way it comes in (`import FILE`,

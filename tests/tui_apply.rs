@@ -170,6 +170,9 @@ fn a_port_held_by_another_program_is_refused_and_nothing_changes() {
 fn a_timed_apply_is_reverted_when_nobody_confirms() {
     let sandbox = Sandbox::new();
     let (old, mut server) = serving(&sandbox);
+    // Applied once by ftpconf, so it knows these as the settings that serve.
+    let first = sandbox.ftpconf(&["apply"]).output().unwrap();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let old_port = u16::try_from(old.port).unwrap();
     let port = free_port();
     let mut app = editor(&sandbox, Duration::from_secs(1));
@@ -188,6 +191,18 @@ fn a_timed_apply_is_reverted_when_nobody_confirms() {
     assert!(server.is_alive());
     assert_eq!(running_pid(&sandbox.paths), Some(server.pid()));
     assert!(!sandbox.paths.state_dir().join("confirm.pending").exists());
+    // Undone in the settings file too; the form keeps the new port as an unsaved edit.
+    let on_disk = store::load(&sandbox.paths.settings_file()).unwrap();
+    assert_eq!(on_disk.port, old.port, "the settings file still holds the unconfirmed port");
+    assert_eq!((app.saved.port, app.settings.port), (old.port, u32::from(port)));
+    assert!(app.is_dirty());
+    let kept = ftpconf::proftpd::apply::unconfirmed_settings_file(&sandbox.paths);
+    assert!(std::fs::read_to_string(kept).unwrap().contains(&format!("port = {port}")));
+    // Saving again is not taken for a change made behind the editor's back.
+    drive(&mut terminal, &mut app, vec![key(KeyCode::Esc), ctrl('s'), key(KeyCode::Enter)]);
+    let shown = terminal.backend().to_string();
+    assert!(!shown.contains("Settings file changed on disk"), "{shown}");
+    assert_eq!(store::load(&sandbox.paths.settings_file()).unwrap().port, u32::from(port));
 }
 
 #[test]

@@ -87,6 +87,10 @@ fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
     };
     s.send(b"\x1b");
     s.send(b"\x11");
+    // The revert put the settings file back; the new port is still on the form, as an
+    // unsaved edit, so quitting asks first.
+    s.wait_for("Discard and quit", 24, 80);
+    s.send(b"d");
     let status = s.wait_exit();
     assert!(status.success(), "{status:?}");
     assert_restored(&s.bytes());
@@ -189,6 +193,8 @@ fn no_answer_reverts_at_the_deadline_in_a_real_terminal() {
     assert!(!greets(new_port));
     s.send(b"\x1b");
     s.send(b"\x11");
+    s.wait_for("Discard and quit", 24, 80);
+    s.send(b"d");
     assert!(s.wait_exit().success());
     assert_restored(&s.bytes());
 }

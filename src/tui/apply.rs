@@ -288,6 +288,11 @@ impl App {
             let kept = outcome.verdict == Verdict::Applied;
             screen.phase = Phase::Done(ending(&outcome, Some(kept)));
         }
+        if outcome.verdict == Verdict::RolledBack {
+            // Put back from another shell, maybe with the settings file: what is on disk
+            // is saved, what is on the form stays as edits.
+            self.rebase_on_disk();
+        }
         self.after_apply(&outcome);
         true
     }
@@ -315,6 +320,9 @@ impl App {
     }
 
     fn after_apply(&mut self, outcome: &Outcome) {
+        if outcome.settings_put_back {
+            self.rebase_on_disk();
+        }
         self.refresh_service();
         self.env.quick = self.env.system.quick();
         if let Screen::Apply(screen) = &mut self.screen {

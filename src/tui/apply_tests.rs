@@ -31,6 +31,7 @@ fn a_refusal_over_a_hand_written_file_offers_to_replace_it() {
         serving: true,
         needs_attention: false,
         foreign: false,
+        settings_put_back: false,
     };
     let plain = ending(&outcome, None);
     outcome.foreign = true;

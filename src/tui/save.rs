@@ -149,17 +149,35 @@ impl App {
         true
     }
 
-    /// Reads the settings file again, dropping the edits (the "changed on disk" dialog).
-    pub(super) fn reload_from_disk(&mut self) {
-        let file = self.env.settings_file.clone();
-        let read = apply::read_with_fingerprint(&file).map_err(|e| e.to_string()).and_then(
-            |(text, disk)| match text {
+    /// The settings file and its fingerprint as they are on disk now.
+    fn read_disk(&self) -> Result<(crate::settings::Settings, apply::Fingerprint), String> {
+        let file = &self.env.settings_file;
+        apply::read_with_fingerprint(file).map_err(|e| e.to_string()).and_then(|(text, disk)| {
+            match text {
                 Some(text) => store::parse(&text, &file.display().to_string())
                     .map(|s| (s, disk))
                     .map_err(|e| e.problems.join("; ")),
                 None => Ok((crate::settings::Settings::default(), disk)),
-            },
-        );
+            }
+        })
+    }
+
+    /// A revert put the settings file back to the settings that serve: they become the
+    /// saved values, and what is on the form stays, now as unsaved edits (nothing typed
+    /// is lost; saving and applying again is one key away).
+    pub(super) fn rebase_on_disk(&mut self) {
+        let Ok((settings, disk)) = self.read_disk() else { return };
+        if disk == self.disk {
+            return;
+        }
+        self.saved = settings;
+        self.disk = disk;
+        self.revalidate();
+    }
+
+    /// Reads the settings file again, dropping the edits (the "changed on disk" dialog).
+    pub(super) fn reload_from_disk(&mut self) {
+        let read = self.read_disk();
         match read {
             Ok((settings, disk)) => {
                 self.leave_field();

@@ -17,7 +17,7 @@ use super::logs::LogMark;
 use super::pipeline::{Source, execute, finish, pause_marker};
 use super::steps::{Progress, Runner};
 use super::undo::{broken_message, undo};
-use super::{Outcome, Request, Verdict, watchdog};
+use super::{Outcome, Request, Verdict, revert_settings, watchdog};
 use crate::paths::Paths;
 use crate::proftpd::status::{self, State};
 
@@ -129,8 +129,8 @@ impl Pending {
         }
     }
 
-    /// Puts the previous configuration back (the settings file is left as it is) and
-    /// brings proftpd back on it.
+    /// Puts the previous configuration back, brings proftpd back on it, and the settings
+    /// file back to the settings that serve (`revert_settings`).
     pub fn revert(self, progress: &mut dyn FnMut(&Progress)) -> Outcome {
         match settle(&self.request.paths, Some(self.backup.id()), false, progress) {
             Ok(Some(outcome)) => outcome,
@@ -217,31 +217,42 @@ pub(crate) fn settle_locked(
     };
     let mut run = Runner::new(progress, pause_marker(paths));
     let log = LogMark::now(&paths.system_log());
-    let (verdict, message) = revert_locked(&mut run, paths, &record, &backup);
+    let (verdict, message, settings_put_back) = revert_locked(&mut run, paths, &record, &backup);
     disarm(paths, &record);
-    Some(finish(run, paths, (verdict, None, message), Vec::new(), &log, Some(backup)))
+    let mut outcome = finish(run, paths, (verdict, None, message), Vec::new(), &log, Some(backup));
+    outcome.settings_put_back = settings_put_back;
+    Some(outcome)
 }
 
 /// Puts `backup` back and brings proftpd back on it when it served before the apply
-/// (or serves now).
+/// (or serves now), then the settings file; the last value: whether it was rewritten.
 fn revert_locked(
     run: &mut Runner<'_>,
     paths: &Paths,
     record: &Marker,
     backup: &Backup,
-) -> (Verdict, String) {
+) -> (Verdict, String, bool) {
     let mut request = Request::new(paths.clone(), record.settings_file.clone());
     request.verify_timeout = record.verify_timeout();
     let running = matches!(status::state(paths), State::Running { .. });
+    let unconfirmed = revert_settings::applied_text(paths);
     match undo(run, &request, backup, false, record.was_serving || running) {
-        Ok(detail) => (
-            Verdict::RolledBack,
-            format!(
-                "not confirmed: the previous configuration (backup {}) is back; {detail}",
-                backup.id()
-            ),
-        ),
-        Err(message) => (Verdict::Broken, broken_message(&request, backup, &message)),
+        Ok(detail) => {
+            // The next apply of the same settings then knows proftpd serves them already.
+            super::plan::record_served(paths);
+            let (put, settings) = revert_settings::put_back(
+                paths,
+                &record.settings_file,
+                backup,
+                unconfirmed.as_deref(),
+            );
+            let id = backup.id();
+            let message = format!(
+                "not confirmed: the previous configuration (backup {id}) is back; {detail}{settings}"
+            );
+            (Verdict::RolledBack, message, put)
+        }
+        Err(message) => (Verdict::Broken, broken_message(&request, backup, &message), false),
     }
 }
 
@@ -288,6 +299,7 @@ fn plain(paths: &Paths, verdict: Verdict, message: String, backup: Option<Backup
         serving: matches!(status::state(paths), State::Running { .. }),
         needs_attention: false,
         foreign: false,
+        settings_put_back: false,
     }
 }
 
@@ -326,10 +338,11 @@ pub(crate) fn undo_abandoned(run: &mut Runner<'_>, paths: &Paths) -> Result<(), 
         backup.id()
     ));
     match revert_locked(run, paths, &record, &backup) {
-        (Verdict::RolledBack, _) => {
+        (Verdict::RolledBack, message, _) => {
             disarm(paths, &record);
+            run.note(message);
             Ok(())
         }
-        (_, message) => Err(message),
+        (_, message, _) => Err(message),
     }
 }

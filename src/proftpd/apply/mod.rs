@@ -24,6 +24,7 @@ mod logs;
 mod pipeline;
 mod plan;
 mod recovery;
+mod revert_settings;
 mod service;
 mod sources;
 mod steps;
@@ -43,6 +44,7 @@ pub use logs::LogMark;
 pub use pipeline::{rollback, run};
 pub use plan::{UNCHANGED, WOULD_CHANGE};
 pub use recovery::{discard_journal, recover_now};
+pub use revert_settings::unconfirmed_settings_file;
 pub use service::{VERIFY_TIMEOUT, stop as stop_proftpd};
 pub use steps::{PAUSE_ENV, Progress, Step, StepReport};
 pub use unconfirmed::{Unconfirmed, revert_all};
@@ -175,4 +177,8 @@ pub struct Outcome {
     /// `replace_foreign` set goes ahead (and keeps a copy). Set by the pipeline, so
     /// callers never read it from the message.
     pub foreign: bool,
+    /// A revert of an unconfirmed apply also put the settings file back to the settings
+    /// that serve (the unconfirmed ones kept aside): an editor takes the file as its
+    /// saved values again.
+    pub settings_put_back: bool,
 }

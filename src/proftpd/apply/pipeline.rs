@@ -418,5 +418,6 @@ pub(crate) fn finish(
         serving,
         needs_attention: false,
         foreign: run.foreign,
+        settings_put_back: false,
     }
 }
