@@ -175,7 +175,7 @@ expect_banner 127.0.0.1 21
 ftpconf_rc 0 ftpconf apply # the next apply finishes the job (a reload)
 [ "$(main_pid)" = "$pid" ] || fail "proftpd was restarted"
 
-step "a hand-written proftpd.conf: refused without --replace-foreign, kept with it"
+step "a hand-written proftpd.conf: refused without --replace-foreign, kept with it; the editor asks"
 inside bash -c 'printf "# a note by hand\n" >>/etc/proftpd/proftpd.conf'
 hand=$(inside md5sum /etc/proftpd/proftpd.conf)
 ftpconf_rc 3 ftpconf apply
@@ -184,6 +184,16 @@ grep -q 'hand-written' <<<"$LAST" || fail "the refusal does not say why"
 ftpconf_rc 0 ftpconf apply --replace-foreign
 grep -q '# a note by hand' <<<"$(inside bash -c 'cat /var/lib/ftpconf/replaced-foreign/proftpd.conf.*')" \
   || fail "no copy of the hand-written file was kept"
+# The editor's explicit yes, on the real root, keys only at 80x24: Ctrl-S (review), a
+# (apply: refused, the question), y (replace), Esc, q.
+inside bash -c 'printf "# edited by hand again\n" >>/etc/proftpd/proftpd.conf'
+inside bash -c '(sleep 2; printf "\023"; sleep 1; printf a; sleep 3; printf y; sleep 3; printf "\033"; sleep 1; printf q; sleep 1) | TERM=xterm script -qfec "stty cols 80 rows 24; ftpconf" /dev/null >/root/foreign.out 2>&1' \
+  || fail "the editor did not end cleanly: $(inside tail -c 600 /root/foreign.out)"
+inside grep -q '# edited by hand again' /etc/proftpd/proftpd.conf && fail "the editor's yes did not replace the hand-written file: $(inside tail -c 800 /root/foreign.out)"
+grep -q '# edited by hand again' <<<"$(inside bash -c 'cat /var/lib/ftpconf/replaced-foreign/proftpd.conf.*')" \
+  || fail "the editor kept no copy of the hand-written file"
+inside systemctl is-active --quiet proftpd || fail "proftpd.service is not active after the editor's apply"
+expect_banner 127.0.0.1 21
 
 step "the reload guard: a hand-broken proftpd.conf, then systemctl reload proftpd"
 inside cp /etc/proftpd/proftpd.conf /root/good.conf
@@ -277,7 +287,7 @@ inside systemctl is-active --quiet proftpd || fail "service start did not bring 
 ftpconf_rc 0 ftpconf status
 expect_banner 127.0.0.1 21
 
-step "the data-connection log: created 0640, written by proftpd under systemd, rotated by the package's rule"
+step "the data-connection log: created 0640, written by proftpd under systemd; its logrotate rule a conffile"
 inside test -f /var/log/proftpd/data.log || fail "no data-connection log"
 mode=$(inside stat -c %a /var/log/proftpd/data.log)
 [ "$mode" = 640 ] || fail "data.log has mode $mode, not 640"
