@@ -64,6 +64,27 @@ pub fn open_nofollow(path: &Path) -> io::Result<File> {
         .open(path)
 }
 
+/// A span of a growing file (a log): `start` picks the first offset from the file's
+/// length (clamped to it), and at most `limit` bytes are read from there. `None`: the
+/// file cannot be opened. Returns the offset used and the bytes.
+pub fn read_span(
+    path: &Path,
+    start: impl FnOnce(u64) -> u64,
+    limit: u64,
+) -> Option<(u64, Vec<u8>)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(path).ok()?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let from = start(len).min(len);
+    let mut bytes = Vec::new();
+    if file.seek(SeekFrom::Start(from)).is_err()
+        || file.take(limit).read_to_end(&mut bytes).is_err()
+    {
+        return Some((from, Vec::new()));
+    }
+    Some((from, bytes))
+}
+
 /// Opens (creating it 0600 if needed) a lock file for reading and writing, never through a
 /// symbolic link: a link planted at its name is refused (ELOOP), never truncated.
 pub fn open_lock_file(path: &Path) -> io::Result<File> {
@@ -138,6 +159,17 @@ mod tests {
             fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777,
             0o755
         );
+    }
+
+    #[test]
+    fn spans_of_a_log_are_bounded_and_clamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        assert_eq!(read_span(&log, |_| 0, 10), None);
+        fs::write(&log, b"0123456789").unwrap();
+        assert_eq!(read_span(&log, |len| len - 4, 100), Some((6, b"6789".to_vec())));
+        assert_eq!(read_span(&log, |_| 2, 3), Some((2, b"234".to_vec())));
+        assert_eq!(read_span(&log, |_| 99, 3), Some((10, Vec::new())));
     }
 
     #[test]

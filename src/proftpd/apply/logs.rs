@@ -1,6 +1,5 @@
 //! proftpd's own words: the SystemLog lines written since an apply began.
 
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// At most this many log lines are reported.
@@ -22,16 +21,11 @@ impl LogMark {
     /// Lines written since the mark (the last [`MAX_LINES`]); a rotated or truncated
     /// log is read from its start.
     pub fn new_lines(&self) -> Vec<String> {
-        let Ok(mut file) = std::fs::File::open(&self.path) else { return Vec::new() };
-        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let from = if len < self.offset { 0 } else { self.offset };
-        let mut text = String::new();
-        if file.seek(SeekFrom::Start(from)).is_err() {
+        let start = |len: u64| if len < self.offset { 0 } else { self.offset };
+        let Some((_, bytes)) = crate::fsutil::read_span(&self.path, start, 1 << 20) else {
             return Vec::new();
-        }
-        let mut bytes = Vec::new();
-        let _ = file.take(1 << 20).read_to_end(&mut bytes);
-        text.push_str(&String::from_utf8_lossy(&bytes));
+        };
+        let text = String::from_utf8_lossy(&bytes);
         let lines: Vec<String> =
             text.lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
         lines[lines.len().saturating_sub(MAX_LINES)..].to_vec()

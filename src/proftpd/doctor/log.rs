@@ -2,7 +2,6 @@
 //! line escaped for the terminal and explained when it matches a known failure; and
 //! from the data-connection log, the passive offers no client took (`passive_log`).
 
-use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -112,24 +111,19 @@ impl Reader {
 
 impl File {
     fn new_lines(&mut self) -> Vec<String> {
-        let Ok(mut f) = std::fs::File::open(&self.path) else {
-            self.exists = false;
-            return Vec::new();
-        };
-        self.exists = true;
-        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-        let start = match self.offset {
+        let start = |len: u64| match self.offset {
             // Rotated or truncated: start over.
             Some(offset) if offset > len => 0,
             Some(offset) => offset,
             None => len.saturating_sub(FIRST_READ),
         };
+        let Some((start, bytes)) = crate::fsutil::read_span(&self.path, start, u64::MAX) else {
+            self.exists = false;
+            return Vec::new();
+        };
+        self.exists = true;
         if start == 0 {
             self.partial.clear();
-        }
-        let mut bytes = Vec::new();
-        if f.seek(SeekFrom::Start(start)).is_err() || f.read_to_end(&mut bytes).is_err() {
-            return Vec::new();
         }
         self.offset = Some(start + bytes.len() as u64);
         self.partial.extend_from_slice(&bytes);

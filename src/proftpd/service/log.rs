@@ -1,6 +1,5 @@
 //! The last problem proftpd wrote to its SystemLog (why it stopped or did not start).
 
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// How much of the log's end is searched.
@@ -21,11 +20,8 @@ pub fn last_problem(log: &Path) -> Option<String> {
 }
 
 fn tail(log: &Path) -> Option<String> {
-    let mut file = std::fs::File::open(log).ok()?;
-    let len = file.metadata().ok()?.len();
-    file.seek(SeekFrom::Start(len.saturating_sub(TAIL_BYTES))).ok()?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).ok()?;
+    let (_, bytes) =
+        crate::fsutil::read_span(log, |len| len.saturating_sub(TAIL_BYTES), TAIL_BYTES)?;
     Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
