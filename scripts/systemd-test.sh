@@ -237,6 +237,18 @@ login_from_client() {
 }
 got=$(login_from_client 192.0.2.1); echo "    IPv4 login: $got"; [[ $got == 230* ]] || fail "no login on 192.0.2.1"
 got=$(login_from_client fd00:f7c::1); echo "    IPv6 login: $got"; [[ $got == 230* ]] || fail "no login on fd00:f7c::1"
+# A client that asks for a passive port and never connects to it (what a blocked passive
+# range looks like from the server): `ftpconf log` finds it in the data-connection log of
+# the production proftpd (listening on IPv6, so the client shows as a mapped address).
+cin bash -c "exec 3<>/dev/tcp/192.0.2.1/21 || exit 1
+  reply() { while IFS= read -r -t 5 line <&3; do [[ \$line =~ ^[0-9]{3}\  ]] && { echo \"\$line\"; return; }; done; }
+  reply >/dev/null; printf 'USER ftpconf-pkg-user\r\n' >&3; reply >/dev/null
+  printf 'PASS Pkg-Secret-1\r\n' >&3; reply >/dev/null; printf 'PASV\r\n' >&3; reply; printf 'QUIT\r\n' >&3; reply" >/dev/null 2>&1 || true
+for _ in $(seq 50); do grep -q 'never opened it' <<<"$(inside ftpconf log)" && break; sleep 0.1; done
+ftpconf_rc 0 ftpconf log
+grep -q 'from [:f]*192.0.2.2 was offered 192.0.2.1 port [0-9]* (PASV) and never opened it' <<<"$LAST" \
+  || fail "ftpconf log did not find the passive offer the client never took"
+grep -q 'setting: forward the passive range' <<<"$LAST" || fail "ftpconf log did not name the passive range"
 inside kill "$client"
 
 step "service control and status through systemd"

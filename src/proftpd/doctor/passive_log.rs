@@ -214,6 +214,16 @@ mod tests {
     }
 
     #[test]
+    fn a_mapped_client_address_is_still_told_from_the_offer() {
+        let found = feed(&[
+            line(9, "::ffff:10.199.0.1", "227", "PASV", "(10,199,0,2,117,52)"),
+            line(9, "::ffff:10.199.0.1", "-", "EXIT", "-"),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].pattern.id, "passive-private-address");
+    }
+
+    #[test]
     fn unused_public_and_epsv_offers_name_the_ports_to_forward() {
         let found = feed(&[
             line(8, "10.199.0.1", "229", "EPSV", "Entering Extended Passive Mode (|||30001|)"),
@@ -235,6 +245,9 @@ mod tests {
             line(1, "10.0.0.5", "226", "RETR", "Transfer complete"),
             line(3, "127.0.0.1", "229", "EPSV", "(|||30003|)"),
             line(3, "127.0.0.1", "-", "EXIT", "-"),
+            // proftpd listening on IPv6 names IPv4 clients as mapped addresses.
+            line(4, "::ffff:127.0.0.1", "229", "EPSV", "(|||30004|)"),
+            line(4, "::ffff:127.0.0.1", "-", "EXIT", "-"),
             line(2, "10.0.0.6", "-", "EXIT", "-"),
         ]);
         assert_eq!(found.len(), 1);
