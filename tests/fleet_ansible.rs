@@ -3,7 +3,8 @@
 //! proftpd on its own port (connection: local). The first run changes every host and a
 //! real client (python3 ftplib) sees it; the second changes and reloads nothing; check
 //! mode changes nothing; a value proftpd refuses stops a `serial: 1` rollout at that host
-//! with ftpconf's own message, and every host keeps serving.
+//! with ftpconf's own message, and every host keeps serving. `confirm_seconds` with a
+//! later confirming task keeps a change; without it the watchdog puts it back.
 
 mod common;
 
@@ -326,4 +327,63 @@ fn a_fleet_rollout_changes_once_then_nothing_and_stops_at_a_refused_host() {
     assert!(hosts[1].login(&user).contains("Rolled out by Ansible"));
     assert!(hosts[2].login(&user).contains("Rolled out by Ansible"));
     assert!(hosts.iter().all(|h| greets(h.server.port)), "a host stopped serving");
+}
+
+/// `confirm_seconds` with a later confirming task, as in docs/automation.md.
+const CONFIRM_PLAYBOOK: &str = r#"
+- hosts: nas
+  gather_facts: false
+  tasks:
+    - name: Desired FTP settings, kept only if confirmed
+      ftpconf.nas.ftpconf_settings:
+        binary: "{{ ftpconf_binary }}"
+        root: "{{ ftpconf_root }}"
+        settings:
+          general:
+            clients: "{{ clients }}"
+        confirm_seconds: 3
+      register: ftp
+    - name: Keep it
+      ftpconf.nas.ftpconf_settings:
+        binary: "{{ ftpconf_binary }}"
+        root: "{{ ftpconf_root }}"
+        confirm: true
+      when: ftp is changed and keep | bool
+"#;
+
+#[test]
+fn confirm_seconds_is_kept_by_a_later_task_and_reverted_without_one() {
+    let hosts = fleet(2);
+    let engine = Engine::new(&hosts, &BTreeMap::new());
+    let clients = |host: &Host| {
+        ftpconf::settings::store::load(&host.sandbox.paths.settings_file()).unwrap().clients
+    };
+    let wait_out_the_deadline = || std::thread::sleep(std::time::Duration::from_secs(6));
+
+    // Confirmed by the later task: kept past the deadline.
+    let out = engine.play(CONFIRM_PLAYBOOK, &["-e", r#"{"clients": 17, "keep": true}"#]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(recap(&out).values().all(|counts| *counts == (2, 0)), "{}", show(&out));
+    wait_out_the_deadline();
+    for host in &hosts {
+        assert!(host.live_config().contains("MaxClients 17"), "{}", host.name);
+        assert_eq!(clients(host), 17);
+    }
+
+    // Nothing to apply: changed=0, and the confirming task is skipped (not failed).
+    let out = engine.play(CONFIRM_PLAYBOOK, &["-e", r#"{"clients": 17, "keep": true}"#]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(recap(&out).values().all(|counts| *counts == (0, 0)), "{}", show(&out));
+
+    // Not confirmed: the watchdog puts the configuration and the settings back.
+    let out = engine.play(CONFIRM_PLAYBOOK, &["-e", r#"{"clients": 18, "keep": false}"#]);
+    assert!(out.status.success(), "{}", show(&out));
+    assert!(recap(&out).values().all(|counts| *counts == (1, 0)), "{}", show(&out));
+    assert!(hosts.iter().all(|h| h.live_config().contains("MaxClients 18")));
+    wait_out_the_deadline();
+    for host in &hosts {
+        assert!(host.live_config().contains("MaxClients 17"), "{}", host.name);
+        assert_eq!(clients(host), 17, "{}: the unconfirmed value stayed stored", host.name);
+        assert!(greets(host.server.port), "{} stopped serving", host.name);
+    }
 }

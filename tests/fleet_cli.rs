@@ -283,6 +283,8 @@ fn fleet_a_detached_confirmation_is_kept_by_confirm_or_reverted_by_the_watchdog(
         let out = run(&sandbox, &args);
         assert_eq!(out.status.code(), Some(0), "{}", text(&out));
         assert!(text(&out).contains("ftpconf confirm"), "{}", text(&out));
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert_eq!(said.lines().last(), Some("changed"), "{said}");
         assert!(sandbox.live_config().contains(&format!("MaxClients {clients}")));
         if confirm {
             let out = run(&sandbox, &["confirm"]);

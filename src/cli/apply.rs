@@ -150,7 +150,14 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>, detach: bool) -> Stat
     request.confirm_within = Duration::from_secs(seconds);
     let pending = match apply::run_pending(&request, &mut |e| printer.show(e)) {
         Ok(pending) => pending,
-        Err(outcome) => return report(&outcome),
+        Err(outcome) => {
+            // Nothing to confirm: unchanged (the files serve already), or refused/failed.
+            let status = report(&outcome);
+            if outcome.verdict == Verdict::Applied {
+                println!("{}", changed_word(outcome.changed()));
+            }
+            return status;
+        }
     };
     println!("{}", pending.outcome().message);
     let backup = pending.backup().id().to_owned();
@@ -165,6 +172,7 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>, detach: bool) -> Stat
             "pending: keep it with `ftpconf confirm` before {until}; otherwise backup {backup} is \
              put back then (`ftpconf revert` does it now)"
         );
+        println!("{}", changed_word(true));
         return Status::Ok;
     }
     // Held where the editor holds its own (one registry for every pending apply).
@@ -188,6 +196,8 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>, detach: bool) -> Stat
         } else {
             println!("{}", outcome.message);
         }
+        // Settled elsewhere as "put back": the live state is what it was.
+        println!("{}", changed_word(outcome.verdict == Verdict::Applied));
         status_of(outcome.verdict)
     } else {
         println!("not confirmed: putting the previous configuration back");
@@ -195,11 +205,18 @@ pub fn apply(cli: &Cli, start: bool, confirm: Option<u64>, detach: bool) -> Stat
         let status = status_of(outcome.verdict);
         if outcome.verdict == Verdict::RolledBack {
             println!("{}", outcome.message);
+            println!("{}", changed_word(false));
         } else {
             report(&outcome);
         }
         status
     }
+}
+
+/// The last line of a state-changing command (docs/automation.md): whether the live
+/// state is now different from before it ran.
+fn changed_word(changed: bool) -> &'static str {
+    if changed { "changed" } else { "unchanged" }
 }
 
 /// Reads one line from stdin (a terminal or not) within `timeout`: Enter, "y" or "yes"

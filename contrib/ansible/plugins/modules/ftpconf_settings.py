@@ -60,11 +60,17 @@ options:
     description:
       - Apply with confirmation (C(ftpconf apply --confirm SECONDS --detach)). The task
         returns once the change serves; unless a later task confirms it (O(confirm)) within
-        SECONDS, the watchdog of ftpconf puts the previous configuration back.
+        SECONDS, the watchdog of ftpconf puts the previous configuration back (and the
+        settings file with it).
+      - Reports C(changed) only when something was applied; register the result and run
+        the confirming task only C(when) it changed, since with nothing applied there is
+        nothing to confirm.
     type: int
   confirm:
     description:
-      - Confirm a pending apply (C(ftpconf confirm)) instead of applying settings.
+      - Confirm a pending apply (C(ftpconf confirm)) instead of applying settings. Fails
+        when nothing waits, for example because the deadline passed and the change was put
+        back.
     type: bool
     default: false
   binary:
@@ -105,10 +111,12 @@ EXAMPLES = r"""
   ftpconf.nas.ftpconf_settings:
     settings: {general.timeout: 300}
     confirm_seconds: 120
+  register: ftp
 
 - name: Still reachable? Keep it
   ftpconf.nas.ftpconf_settings:
     confirm: true
+  when: ftp is changed
 """
 
 RETURN = r"""
@@ -287,7 +295,10 @@ def main():
             rc, out, err = module.run_command(command)
             if rc != 0:
                 module.fail_json(msg=(err or out).strip(), exit_code=rc, stdout=out)
-            module.exit_json(changed=True, msg=out.strip(), exit_code=rc)
+            # The last line is ftpconf's word for it: "changed" (pending) or "unchanged".
+            lines = out.strip().splitlines()
+            changed = bool(lines) and lines[-1] == "changed"
+            module.exit_json(changed=changed, msg=out.strip(), exit_code=rc)
         command += ["--json", "--diff"]
         rc, out, err = module.run_command(command)
     finally:
