@@ -113,3 +113,23 @@ fn the_next_apply_undoes_a_confirmation_nobody_watches_settings_included() {
     assert!(!sandbox.live_config().contains("MaxClients 22"));
     assert_eq!(saved(&sandbox).clients, old.clients);
 }
+
+#[test]
+fn a_revert_killed_before_the_settings_went_back_is_finished_by_the_next_one() {
+    let (sandbox, _server, old) = scene();
+    run_ok(&sandbox, &["apply", "--confirm", "120", "--detach"]);
+    // `ftpconf revert` killed after the live files went back, before the settings file did
+    // (the applied copy is already the old one then).
+    let mut cut = sandbox.ftpconf_paused_at("revert-settings", &["revert"]);
+    cut.kill().unwrap();
+    let _ = cut.wait();
+    sandbox.resume();
+    assert!(!sandbox.live_config().contains("MaxClients 22"), "the live files went back");
+    assert_eq!(saved(&sandbox).clients, 22, "the settings had not gone back yet");
+    assert!(pending_confirmation(&sandbox.paths).is_some(), "the marker went with the kill");
+    // The next revert finishes the job: the marker knows what was applied.
+    let out = run_ok(&sandbox, &["revert"]);
+    assert!(out.contains("the settings file is back to the settings that serve"), "{out}");
+    assert_eq!(saved(&sandbox).clients, old.clients);
+    assert!(pending_confirmation(&sandbox.paths).is_none());
+}

@@ -235,17 +235,19 @@ fn revert_locked(
     let mut request = Request::new(paths.clone(), record.settings_file.clone());
     request.verify_timeout = record.verify_timeout();
     let running = matches!(status::state(paths), State::Running { .. });
-    let unconfirmed = revert_settings::applied_text(paths);
+    // A marker from before digests were kept: the applied copy, read before it goes back.
+    let applied_copy = revert_settings::applied_text(paths);
+    let is_unconfirmed = |text: &str| match &record.settings_sha256 {
+        Some(digest) => marker::sha256_hex(text) == *digest,
+        None => applied_copy.as_deref() == Some(text),
+    };
     match undo(run, &request, backup, false, record.was_serving || running) {
         Ok(detail) => {
             // The next apply of the same settings then knows proftpd serves them already.
             super::plan::record_served(paths);
-            let (put, settings) = revert_settings::put_back(
-                paths,
-                &record.settings_file,
-                backup,
-                unconfirmed.as_deref(),
-            );
+            super::steps::pause_point("revert-settings", &pause_marker(paths));
+            let (put, settings) =
+                revert_settings::put_back(paths, &record.settings_file, backup, &is_unconfirmed);
             let id = backup.id();
             let message = format!(
                 "not confirmed: the previous configuration (backup {id}) is back; {detail}{settings}"

@@ -37,6 +37,11 @@ pub(crate) struct Marker {
     pub was_serving: bool,
     pub settings_file: PathBuf,
     pub verify_timeout_ms: u64,
+    /// SHA-256 (hex) of the settings text this apply put into service: a revert puts the
+    /// settings file back only while it still holds exactly that. Kept here, not read
+    /// from the applied copy, because a revert cut short has already put that copy back.
+    #[serde(default)]
+    pub settings_sha256: Option<String>,
 }
 
 pub(crate) fn path(paths: &Paths) -> PathBuf {
@@ -49,6 +54,7 @@ impl Marker {
         wait: Duration,
         request: &super::Request,
         was_serving: bool,
+        applied_settings: Option<&str>,
     ) -> Marker {
         let mut marker = Marker {
             backup: backup.to_owned(),
@@ -60,6 +66,7 @@ impl Marker {
             was_serving,
             settings_file: request.settings_file.clone(),
             verify_timeout_ms: request.verify_timeout.as_millis() as u64,
+            settings_sha256: applied_settings.map(sha256_hex),
         };
         marker.restart(wait);
         marker
@@ -128,8 +135,18 @@ pub(crate) fn read(paths: &Paths) -> Option<Marker> {
             was_serving: false,
             settings_file: paths.settings_file(),
             verify_timeout_ms: super::VERIFY_TIMEOUT.as_millis() as u64,
+            settings_sha256: None,
         })
     })
+}
+
+/// SHA-256 of `text`, in hex.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    ring::digest::digest(&ring::digest::SHA256, text.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Removes the marker (and makes the removal durable).
@@ -183,7 +200,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let paths = Paths::new(dir.path());
         let request = super::super::Request::new(paths.clone(), paths.settings_file());
-        let marker = Marker::new("20260101-000000-1", Duration::from_secs(60), &request, true);
+        let marker =
+            Marker::new("20260101-000000-1", Duration::from_secs(60), &request, true, Some("x"));
         marker.write(&paths).unwrap();
         let mode = std::os::unix::fs::PermissionsExt::mode(
             &std::fs::metadata(path(&paths)).unwrap().permissions(),

@@ -308,7 +308,7 @@ fn install_and_reload(
     };
     // Before anything could lock the admin out: the deadline must not depend on us.
     if request.arm_watchdog {
-        let armed = super::watchdog::arm(request, &backup);
+        let armed = super::watchdog::arm(request, &backup, candidate.files.settings.as_deref());
         let armed = armed.map_err(|m| Box::new((Verdict::Refused, Step::Install, m, None)))?;
         run.note(armed);
     }

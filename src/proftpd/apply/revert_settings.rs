@@ -19,8 +19,9 @@ pub fn unconfirmed_settings_file(paths: &Paths) -> PathBuf {
     paths.state_dir().join("unconfirmed.toml")
 }
 
-/// What the apply being reverted read from the settings file (its applied copy); read
-/// before the previous files go back, which replaces that copy.
+/// What the apply being reverted read from the settings file (its applied copy), for a
+/// marker written before digests were kept; read before the previous files go back,
+/// which replaces that copy.
 pub(crate) fn applied_text(paths: &Paths) -> Option<String> {
     std::fs::read_to_string(applied_settings_file(paths)).ok()
 }
@@ -33,9 +34,9 @@ pub(crate) fn put_back(
     paths: &Paths,
     settings_file: &Path,
     backup: &Backup,
-    unconfirmed: Option<&str>,
+    is_unconfirmed: &dyn Fn(&str) -> bool,
 ) -> (bool, String) {
-    match put_back_text(paths, settings_file, backup, unconfirmed) {
+    match put_back_text(paths, settings_file, backup, is_unconfirmed) {
         Ok(said) => (true, said),
         Err(said) => (false, said),
     }
@@ -46,7 +47,7 @@ fn put_back_text(
     paths: &Paths,
     settings_file: &Path,
     backup: &Backup,
-    unconfirmed: Option<&str>,
+    is_unconfirmed: &dyn Fn(&str) -> bool,
 ) -> Result<String, String> {
     let before = backup.read(backup::UNAPPLIED_SETTINGS).ok().flatten();
     let Some(previous) = before.or_else(|| backup.read(backup::SETTINGS).ok().flatten()) else {
@@ -61,7 +62,7 @@ fn put_back_text(
         }
     };
     let current = file.text().map(str::to_owned);
-    let Some(current) = current.filter(|c| Some(c.as_str()) == unconfirmed) else {
+    let Some(current) = current.filter(|c| is_unconfirmed(c)) else {
         return Err("; the settings file was changed after that apply and is left as it is".into());
     };
     if current == previous {

@@ -54,10 +54,15 @@ fn log_file(paths: &Paths) -> PathBuf {
 
 /// Records the pending confirmation and starts its watchdog. Call with the apply lock
 /// held, after the backup and before anything is installed. Err: nothing is armed.
-pub(crate) fn arm(request: &Request, backup: &Backup) -> Result<String, String> {
+pub(crate) fn arm(
+    request: &Request,
+    backup: &Backup,
+    applied_settings: Option<&str>,
+) -> Result<String, String> {
     let paths = &request.paths;
     let serving = matches!(status::state(paths), State::Running { .. });
-    let mut record = Marker::new(backup.id(), request.confirm_within, request, serving);
+    let mut record =
+        Marker::new(backup.id(), request.confirm_within, request, serving, applied_settings);
     record.write(paths)?;
     super::unconfirmed::note_root(paths);
     match spawn(paths, backup.id()) {
