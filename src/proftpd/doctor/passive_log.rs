@@ -110,6 +110,8 @@ impl<'l> Entry<'l> {
         let mut parts = line.splitn(7, ' ');
         let (date, clock) = (parts.next()?, parts.next()?);
         let stamp = line.get(..date.len() + 1 + clock.len())?;
+        // Not a line proftpd wrote in this format.
+        super::log::timestamp(stamp)?;
         let pid = parts.next()?.parse().ok()?;
         let client = parts.next()?;
         let code = parts.next()?;
@@ -166,7 +168,8 @@ fn unused(pid: u32, offer: Offer) -> Option<Unused> {
         time: super::log::timestamp(&offer.stamp),
         text: format!(
             "{} data connection: session {pid} from {shown_client} was offered {offered} ({}) and never opened it",
-            offer.stamp, offer.command
+            crate::visible::line(&offer.stamp),
+            offer.command
         ),
         pattern,
     })
@@ -264,6 +267,7 @@ mod tests {
             "garbage".into(),
             String::new(),
             format!("{T} notapid 1.2.3.4 227 PASV (1,2,3,4,5,6)"),
+            "yesterday noon 4 10.0.0.5 229 EPSV (|||30001|)".into(),
             line(4, "10.0.0.5", "-", "EXIT", "-"),
         ]);
         assert!(found.is_empty(), "{found:?}");
