@@ -164,3 +164,13 @@ fn a_sandbox_listens_on_loopback_only() {
         "DefaultServer conflicts with SocketBindTight"
     );
 }
+
+/// The configuration's size is a budget: every directive ftpconf adds is a deliberate
+/// change, so a new one makes this fail until the numbers are updated (with the reason in
+/// the commit). Counts directives, not blank lines or section tags.
+#[test]
+fn directive_budget() {
+    let count = |settings: &Settings| directives(&render(settings, &facts()).config).len();
+    assert_eq!(count(&Settings::default()), 43, "defaults");
+    assert_eq!(count(&everything_on()), 63, "every feature on (its Auxiliary Parameters included)");
+}
