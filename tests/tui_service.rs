@@ -153,7 +153,6 @@ fn normalized(terminal: &Terminal<TestBackend>, names: &[(&str, &str)]) -> Strin
         }
         // A pid's length also moves what follows it up to a dialog's border drawn over
         // the table: "# │" (4 digits) and "#│" (5) are the same screen.
-        let mut collapsed = collapsed;
         for border in ['│', '|'] {
             for gap in ["  ", " "] {
                 collapsed = collapsed.replace(&format!("#{gap}{border}"), &format!("#{border}"));

@@ -301,7 +301,14 @@ pub fn port_answers(port: u16) -> bool {
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        let mut left = processes_holding(self.dir.path());
+        end_processes_holding(self.dir.path());
+    }
+}
+
+/// Ends (SIGTERM, then SIGKILL) every process still holding a file under `dir`.
+pub fn end_processes_holding(dir: &Path) {
+    {
+        let mut left = processes_holding(dir);
         for signal in [rustix::process::Signal::TERM, rustix::process::Signal::KILL] {
             if left.is_empty() {
                 return;

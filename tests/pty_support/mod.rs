@@ -9,10 +9,23 @@ use std::time::{Duration, Instant};
 use portable_pty::{CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub struct Session {
+    root: std::path::PathBuf,
     output: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     pub _master: Box<dyn MasterPty + Send>,
+}
+
+impl Drop for Session {
+    /// A failing test must leave nothing running: not the editor, nor a proftpd its demo
+    /// or apply started under the root. (A passing test ends them itself, and some wait
+    /// for a watchdog after the editor is gone, so this only acts while panicking.)
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = self.child.kill();
+            crate::common::end_processes_holding(&self.root);
+        }
+    }
 }
 
 impl Session {
@@ -69,7 +82,7 @@ impl Session {
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
-        Session { output, writer, child, _master: pair.master }
+        Session { root: root.to_path_buf(), output, writer, child, _master: pair.master }
     }
 
     pub fn bytes(&self) -> Vec<u8> {
