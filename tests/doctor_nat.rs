@@ -162,6 +162,16 @@ fn curl(net: &Net, user: &User, tls: bool, extra: &[&str]) -> Output {
     Command::new("ip").args(&args).output().expect("curl")
 }
 
+/// A sandbox and a local user; with `tls`, a certificate too, and TLS on in `settings`.
+fn sandbox_with_user(tls: bool, settings: &mut Settings) -> (Sandbox, User) {
+    if tls {
+        return tls_sandbox(settings);
+    }
+    let sandbox = Sandbox::new();
+    let user = User::create(&sandbox.mkdir("home"), true);
+    (sandbox, user)
+}
+
 fn tls_sandbox(settings: &mut Settings) -> (Sandbox, User) {
     let (sandbox, user) = common::ftps::tls_sandbox();
     settings.tls_enable = true;
@@ -172,13 +182,7 @@ fn tls_sandbox(settings: &mut Settings) -> (Sandbox, User) {
 fn fails_with_masquerade_fix(tls: bool) {
     let net = Net::new(if tls { "a" } else { "b" }, true);
     let mut settings = nat_settings("");
-    let (sandbox, user) = if tls {
-        tls_sandbox(&mut settings)
-    } else {
-        let sandbox = Sandbox::new();
-        let user = User::create(&sandbox.mkdir("home"), true);
-        (sandbox, user)
-    };
+    let (sandbox, user) = sandbox_with_user(tls, &mut settings);
     let _daemon = serve(&sandbox, &net, &settings);
     let (code, json) = check(&net, sandbox.dir.path(), &user);
     assert_eq!(code, 6, "{json:#}");
@@ -232,13 +236,7 @@ fn ftps_without_masquerade_address_names_it_as_the_fix() {
 fn works_through_nat(tls: bool) {
     let net = Net::new(if tls { "c" } else { "d" }, true);
     let mut settings = nat_settings(ROUTER);
-    let (sandbox, user) = if tls {
-        tls_sandbox(&mut settings)
-    } else {
-        let sandbox = Sandbox::new();
-        let user = User::create(&sandbox.mkdir("home"), true);
-        (sandbox, user)
-    };
+    let (sandbox, user) = sandbox_with_user(tls, &mut settings);
     std::fs::write(user.home.join("hello.txt"), b"through the router\n").unwrap();
     let _daemon = serve(&sandbox, &net, &settings);
     let (code, json) = check(&net, sandbox.dir.path(), &user);

@@ -4,17 +4,13 @@
 //! reads back as exactly the new settings.
 #![no_main]
 
-use std::sync::OnceLock;
+#[path = "offline.rs"]
+mod offline;
 
-use ftpconf::paths::Paths;
-use ftpconf::proftpd::{Facts, System, render, validate};
+use ftpconf::proftpd::{Facts, render, validate};
 use ftpconf::settings::{Settings, store};
 use libfuzzer_sys::fuzz_target;
-
-fn system() -> &'static System {
-    static SYSTEM: OnceLock<System> = OnceLock::new();
-    SYSTEM.get_or_init(|| System::new(Paths::new("/nonexistent-ftpconf-fuzz")).offline())
-}
+use offline::system;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -2,17 +2,13 @@
 //! panics, and what it accepts validates without panicking.
 #![no_main]
 
-use std::sync::OnceLock;
+#[path = "offline.rs"]
+mod offline;
 
-use ftpconf::paths::Paths;
-use ftpconf::proftpd::{System, validate};
+use ftpconf::proftpd::validate;
 use ftpconf::settings::{Settings, truenas};
 use libfuzzer_sys::fuzz_target;
-
-fn system() -> &'static System {
-    static SYSTEM: OnceLock<System> = OnceLock::new();
-    SYSTEM.get_or_init(|| System::new(Paths::new("/nonexistent-ftpconf-fuzz")).offline())
-}
+use offline::system;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

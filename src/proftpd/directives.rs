@@ -24,6 +24,35 @@ pub fn quote(value: &str) -> String {
     out
 }
 
+/// Undoes [`quote`]: a word without its double quotes, each backslash taking the next
+/// character literally (as proftpd reads it); bare words come back unchanged.
+pub fn unquote(word: &str) -> String {
+    let Some(inner) = word.strip_prefix('"').and_then(|w| w.strip_suffix('"')) else {
+        return word.to_owned();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
+    }
+    out
+}
+
+/// The first argument of a directive's `arguments`, unquoted; a quoted one may hold
+/// spaces and ends at its first unescaped quote.
+pub(crate) fn first_argument(arguments: &str) -> String {
+    let Some(rest) = arguments.strip_prefix('"') else {
+        return first_word(arguments).to_owned();
+    };
+    let mut escaped = false;
+    let end = rest.char_indices().find(|&(_, c)| {
+        let closes = c == '"' && !escaped;
+        escaped = c == '\\' && !escaped;
+        closes
+    });
+    unquote(&arguments[..end.map_or(arguments.len(), |(i, _)| i + 2)])
+}
+
 /// Who decides a server-level directive that ftpconf writes itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Owner {
@@ -208,6 +237,12 @@ mod tests {
     fn quoting_escapes_quotes_and_backslashes() {
         assert_eq!(quote("/mnt/a b"), r#""/mnt/a b""#);
         assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        for word in ["/mnt/a b", r#"a"b\c"#, "plain", ""] {
+            assert_eq!(unquote(&quote(word)), word);
+        }
+        assert_eq!(first_argument(r#""/var/log/a b.log" ALL mine"#), "/var/log/a b.log");
+        assert_eq!(first_argument(r#""a\" b" c"#), r#"a" b"#);
+        assert_eq!(first_argument("ftpconf_data \"%m\""), "ftpconf_data");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use tempfile::NamedTempFile;
 use crate::fsutil;
 use crate::paths::Paths;
 use crate::proftpd::child::{self, ChildError};
+use crate::proftpd::directives::unquote;
 use crate::proftpd::{Origin, Rendered};
 
 /// The files that make up one configuration.
@@ -213,25 +214,6 @@ impl ConfigFacts {
         facts.tls_pairs = certs.into_iter().zip(keys).map(|(c, k)| (c.into(), k.into())).collect();
         facts
     }
-}
-
-/// Undoes [`crate::proftpd::directives::quote`]; bare words come back unchanged.
-pub fn unquote(text: &str) -> String {
-    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
-        return text.to_owned();
-    };
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(next) = chars.next() {
-                out.push(next);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

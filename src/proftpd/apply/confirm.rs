@@ -236,7 +236,10 @@ fn revert_locked(
     request.verify_timeout = record.verify_timeout();
     let running = matches!(status::state(paths), State::Running { .. });
     // A marker from before digests were kept: the applied copy, read before it goes back.
-    let applied_copy = revert_settings::applied_text(paths);
+    let applied_copy = match record.settings_sha256 {
+        Some(_) => None,
+        None => revert_settings::applied_text(paths),
+    };
     let is_unconfirmed = |text: &str| match &record.settings_sha256 {
         Some(digest) => marker::sha256_hex(text) == *digest,
         None => applied_copy.as_deref() == Some(text),

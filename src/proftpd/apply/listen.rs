@@ -16,7 +16,7 @@ fn addresses_with(config: &str, machine_ipv6: bool) -> Vec<IpAddr> {
     for line in config.lines() {
         let line = line.trim();
         let (name, args) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        let value = super::candidate::unquote(args.trim());
+        let value = crate::proftpd::directives::unquote(args.trim());
         match name.to_ascii_lowercase().as_str() {
             // proftpd honours the first DefaultAddress; later ones are ignored.
             "defaultaddress" if address.is_none() => address = Some(value),

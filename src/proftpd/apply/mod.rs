@@ -33,7 +33,6 @@ mod undo;
 mod watchdog;
 
 pub use backup::{Backup, KEEP as BACKUPS_KEPT, Manifest, find as find_backup, list as backups};
-pub(crate) use candidate::unquote;
 pub use candidate::{ConfigFacts, applied_settings_file, explain_config_error, proftpd_binary};
 pub use confirm::{
     CONFIRM_ENV, Pending, PendingInfo, confirm_wait_from_env, none_waiting, pending_confirmation,

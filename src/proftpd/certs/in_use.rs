@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::paths::Paths;
+use crate::proftpd::directives::unquote;
 use crate::settings::{Settings, input, store};
 
 /// proftpd directives whose argument is a certificate or key file.
@@ -63,19 +64,6 @@ fn config_uses(config: &Path, files: &[PathBuf]) -> Option<usize> {
         let argument = unquote(words.next()?.trim());
         files.iter().any(|f| Path::new(&argument) == f).then_some(index + 1)
     })
-}
-
-/// A proftpd argument without its quotes and backslash escapes.
-fn unquote(argument: &str) -> String {
-    let Some(inner) = argument.strip_prefix('"').and_then(|a| a.strip_suffix('"')) else {
-        return argument.to_owned();
-    };
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        out.push(if c == '\\' { chars.next().unwrap_or('\\') } else { c });
-    }
-    out
 }
 
 /// The backup a pending `apply --confirm` would put back.

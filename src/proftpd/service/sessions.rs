@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::process;
 use super::scoreboard::{self, Record};
 use crate::paths::Paths;
+use crate::proftpd::directives::unquote;
 use crate::proftpd::status::{self, State};
 
 /// One connected client. Text that the client chose (user name, command argument,
@@ -150,20 +151,6 @@ pub(super) fn scoreboard_file(paths: &Paths, config: &str) -> std::path::PathBuf
             name.eq_ignore_ascii_case("ScoreboardFile").then(|| unquote(value.trim()).into())
         })
         .unwrap_or_else(|| paths.scoreboard_file())
-}
-
-/// A directive's word as proftpd reads it: inside double quotes a backslash takes the
-/// next character literally.
-fn unquote(word: &str) -> String {
-    let Some(inner) = word.strip_prefix('"').and_then(|w| w.strip_suffix('"')) else {
-        return word.to_owned();
-    };
-    let mut out = String::new();
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        out.push(if c == '\\' { chars.next().unwrap_or(c) } else { c });
-    }
-    out
 }
 
 /// The accounts `<Anonymous>` sections log clients in as (their `User`): the scoreboard

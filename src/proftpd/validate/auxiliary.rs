@@ -6,8 +6,9 @@ use std::path::Path;
 
 use super::anonymous;
 use crate::paths::Paths;
-use crate::proftpd::apply::unquote;
-use crate::proftpd::directives::{first_word, is_directive_name, is_server_wide, owner, ownership};
+use crate::proftpd::directives::{
+    first_argument, first_word, is_directive_name, is_server_wide, owner, ownership, unquote,
+};
 use crate::proftpd::doctor::passive_log;
 use crate::proftpd::system::System;
 use crate::visible;
@@ -188,19 +189,7 @@ fn include_target(argument: &str) -> Option<String> {
 /// The data-connection log is ftpconf's: its format name and its file stay as rendered,
 /// or `ftpconf log` would misread it (wherever the line stands: format names are global).
 fn own_log(name: &str, argument: &str, paths: &Paths) -> Option<String> {
-    let first = match argument.strip_prefix('"') {
-        // A quoted first argument may hold spaces; it ends at the first unescaped quote.
-        Some(rest) => {
-            let mut escaped = false;
-            let end = rest.char_indices().find(|&(_, c)| {
-                let closes = c == '"' && !escaped;
-                escaped = c == '\\' && !escaped;
-                closes
-            });
-            unquote(&argument[..end.map_or(argument.len(), |(i, _)| i + 2)])
-        }
-        None => first_word(argument).to_owned(),
-    };
+    let first = first_argument(argument);
     if name.eq_ignore_ascii_case("LogFormat")
         && first.eq_ignore_ascii_case(passive_log::FORMAT_NAME)
     {
