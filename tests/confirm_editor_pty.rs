@@ -51,10 +51,7 @@ fn killed_at_verify(signal: rustix::process::Signal, code: i32) {
     let vars = [("FTPCONF_CONFIRM_SECONDS", "3"), (PAUSE_ENV, "verify")];
     let mut s = Session::start_env(sandbox.dir.path(), (24, 80), &[], true, &vars);
     s.wait_for("Timeout", 24, 80);
-    s.send(b"\x15");
-    s.send(new_port.to_string().as_bytes());
-    s.send(b"\x13");
-    s.wait_for("c apply+confirm", 24, 80);
+    s.review_new_port(new_port);
     s.send(b"c");
     wait_until(Duration::from_secs(20), "the pause at verify", || sandbox.pause_marker().exists());
     let watchdog = pending_confirmation(&sandbox.paths)

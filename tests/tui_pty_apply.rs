@@ -62,10 +62,7 @@ fn demo_editor_applies_with_confirmation_and_reverts_on_r() {
     let mut s = Session::start(root.path(), 24, 80, &["demo"]);
     s.wait_for("Timeout", 24, 80);
     assert!(greets(old_port));
-    s.send(b"\x15");
-    s.send(new_port.to_string().as_bytes());
-    s.send(b"\x13");
-    s.wait_for("c apply+confirm", 24, 80);
+    s.review_new_port(new_port);
     let before = s.bytes().len();
     s.send(b"c");
     s.wait_for("Keep these settings? Reverting at", 24, 80);
@@ -150,10 +147,7 @@ fn sighup_while_a_confirmation_waits_reverts_before_exiting() {
 
     let mut s = Session::start(root.path(), 24, 80, &[]);
     s.wait_for("Timeout", 24, 80);
-    s.send(b"\x15");
-    s.send(new_port.to_string().as_bytes());
-    s.send(b"\x13");
-    s.wait_for("c apply+confirm", 24, 80);
+    s.review_new_port(new_port);
     s.send(b"c");
     s.wait_for("Keep these settings? Reverting at", 24, 80);
     assert!(greets(new_port), "applied while the question waits");
@@ -177,10 +171,7 @@ fn no_answer_reverts_at_the_deadline_in_a_real_terminal() {
     let vars = [("FTPCONF_CONFIRM_SECONDS", "2")];
     let mut s = Session::start_env(root.path(), (24, 80), &["--ascii"], true, &vars);
     s.wait_for("Timeout", 24, 80);
-    s.send(b"\x15");
-    s.send(new_port.to_string().as_bytes());
-    s.send(b"\x13");
-    s.wait_for("c apply+confirm", 24, 80);
+    s.review_new_port(new_port);
     s.send(b"c");
     s.wait_for("Keep these settings? Reverting at", 24, 80);
     let asked = (s.bytes().len(), std::time::Instant::now());

@@ -112,6 +112,15 @@ impl Session {
         }
     }
 
+    /// In the form at Port: types `port` over it and opens the review (Ctrl-S), which
+    /// waits for `a`/`c`.
+    pub fn review_new_port(&mut self, port: u16) {
+        self.send(b"\x15"); // Ctrl-U empties the field
+        self.send(port.to_string().as_bytes());
+        self.send(b"\x13");
+        self.wait_for("c apply+confirm", 24, 80);
+    }
+
     pub fn send(&mut self, bytes: &[u8]) {
         self.writer.write_all(bytes).unwrap();
         self.writer.flush().unwrap();
