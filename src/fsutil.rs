@@ -66,14 +66,16 @@ pub fn open_nofollow(path: &Path) -> io::Result<File> {
 
 /// A span of a growing file (a log): `start` picks the first offset from the file's
 /// length (clamped to it), and at most `limit` bytes are read from there. `None`: the
-/// file cannot be opened. Returns the offset used and the bytes.
+/// file cannot be opened, or is a symbolic link (proftpd never writes its logs through
+/// one, so whatever it points at is not proftpd's log). Returns the offset used and the
+/// bytes.
 pub fn read_span(
     path: &Path,
     start: impl FnOnce(u64) -> u64,
     limit: u64,
 ) -> Option<(u64, Vec<u8>)> {
     use std::io::{Read, Seek, SeekFrom};
-    let mut file = File::open(path).ok()?;
+    let mut file = open_nofollow(path).ok()?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let from = start(len).min(len);
     let mut bytes = Vec::new();
@@ -170,6 +172,9 @@ mod tests {
         assert_eq!(read_span(&log, |len| len - 4, 100), Some((6, b"6789".to_vec())));
         assert_eq!(read_span(&log, |_| 2, 3), Some((2, b"234".to_vec())));
         assert_eq!(read_span(&log, |_| 99, 3), Some((10, Vec::new())));
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&log, &link).unwrap();
+        assert_eq!(read_span(&link, |_| 0, 10), None, "read through a planted link");
     }
 
     #[test]
